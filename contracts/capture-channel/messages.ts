@@ -58,7 +58,12 @@ export const CAPTURE_CLOSE = {
   tooFarBehind: 1013,
   /** the server is shutting down (a restart): the page says so and reconnects (server/listener/goodbye.ts) */
   serverGoingAway: 1001,
+  /** scaled out: this session's new connections now reach another instance; the page opens the channel again at once, and lands there (PROTOCOL.md) */
+  moved: 4307,
 } as const;
+
+/** The close a session's channels get on the instance its new connections no longer reach (the class channel's too: CLASS_CLOSE.moved). */
+export const CHANNEL_MOVED_CLOSE = { code: CAPTURE_CLOSE.moved, reason: 'this session now reaches another instance; open the channel again' } as const;
 
 const FRAME_LENGTH_BYTES = 4;
 

@@ -326,6 +326,8 @@ export const CLASS_CLOSE = {
   noHello: 4408,
   /** RFC 6455's "going away": the server is shutting down (a restart); the page says so and reconnects */
   serverGoingAway: 1001,
+  /** scaled out: this browser session's new connections now reach another instance; the page opens the channel again at once and lands there (PROTOCOL.md, "Following the session's HTTP") */
+  moved: 4307,
 } as const;
 
 /** The reason of a `teacherKeyLimited` close: it names the seconds to wait, as HTTP's Retry-After does. */

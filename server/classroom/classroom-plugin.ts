@@ -19,6 +19,8 @@ import { memberAttemptsRoute } from './board/member-attempts.ts';
 import { RedisClassroomStore } from './stores/redis-classroom-store.ts';
 import { memberServerChecksRoute, recordServerChecks } from './board/server-checks.ts';
 import { SqliteClassroomStore } from './stores/sqlite-classroom-store.ts';
+import { StudentCaptureMirror } from './board/student-capture-mirror.ts';
+import type { CaptureHub } from '../tap/capture-hub.ts';
 import { studentRoutes } from './routes/student-routes.ts';
 import { TeacherChannelActions } from './channel/teacher-channel-actions.ts';
 import { teacherControlRoutes, TeacherControls } from './controls/teacher-controls.ts';
@@ -106,10 +108,17 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
+  const captures = app.hasDecorator('captures') ? app.captures : null;
+  const mirror = captureMirror(app, side, captures);
   studentRoutes(app, CLASS_PATH, {
     store,
     lessons,
-    verdicts: new ExerciseVerdicts(app.hasDecorator('captures') ? app.captures : null, lessons, app.hasDecorator('ownServerRuns') ? app.ownServerRuns : null),
+    verdicts: new ExerciseVerdicts(
+      captures,
+      lessons,
+      app.hasDecorator('ownServerRuns') ? app.ownServerRuns : null,
+      mirror ? (session) => mirror.elsewhere(session) : null,
+    ),
     classChanged,
     classListChanged,
     memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
@@ -209,4 +218,24 @@ function joinsLimitedNotice(store: ClassroomStore, history: ClassHistory, limit:
     }
     await history.record(code, { kind: 'joins-limited', text: limitVariable('classJoins', 'perAddress'), limit });
   };
+}
+
+/** How often the mirror learns which sessions are the students' (it replays each new one's ring, so nothing recorded meanwhile is missed). */
+const MIRROR_FOLLOWS_EVERY_MS = 1000;
+
+/**
+ * Scaled out: the class's students' captures, wherever recorded, in Redis for the verdicts of
+ * every instance and of this one's next process (student-capture-mirror.ts); null in one process.
+ */
+function captureMirror(app: FastifyInstance, side: ClassroomLiveSide, captures: CaptureHub | null): StudentCaptureMirror | null {
+  const { scale } = app;
+  if (!scale || !captures) return null;
+  const mirror = new StudentCaptureMirror(captures, scale.connection('classroom-captures'), (key) => scale.key(`classroom:captures:${key}`), app.log);
+  const timer = setInterval(() => mirror.follow(side.studentSessionsEverywhere()), MIRROR_FOLLOWS_EVERY_MS);
+  timer.unref();
+  app.addHook('preClose', async () => {
+    clearInterval(timer);
+    mirror.stop();
+  });
+  return mirror;
 }

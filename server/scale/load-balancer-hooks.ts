@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../session/session-id.ts';
+import sessionHomes from './session-homes.ts';
 
 /** Names the instance that answered, on every HTTP response of a scaled-out deployment. */
 export const INSTANCE_HEADER = 'x-wirelab-instance';
@@ -12,6 +13,9 @@ const HEADER_VALUE = /^[A-Za-z0-9._-]{1,64}$/;
  * Nothing without Redis: one process has nothing to tell apart and nobody to be pinned to.
  */
 async function loadBalancerHooks(app: FastifyInstance): Promise<void> {
+  // a session's capture and class channels follow its new connections to the instance the load
+  // balancer sends them to (`app.sessionChannels`, in one process too, where nothing moves)
+  await app.register(sessionHomes);
   if (!app.scale) return;
   const { instanceId } = app.scale;
   if (!HEADER_VALUE.test(instanceId)) throw new Error(`INSTANCE_ID must be 1–64 of A–Z a–z 0–9 . _ -, not "${instanceId}"`);

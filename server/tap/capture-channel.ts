@@ -93,7 +93,12 @@ export async function captureChannel(app: FastifyInstance, options: CaptureChann
         }
       },
     });
-    socket.on('close', unsubscribe);
+    // scaled out: closed (4307) when the session's new connections reach another instance (server/scale/session-homes.ts)
+    const unregister = app.hasDecorator('sessionChannels') ? app.sessionChannels.register(session, socket) : () => {};
+    socket.on('close', () => {
+      unsubscribe();
+      unregister();
+    });
     socket.on('message', (raw) => {
       let message: Partial<Record<keyof CaptureClientMessage | 'on', unknown>>;
       try {

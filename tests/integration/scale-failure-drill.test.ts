@@ -4,6 +4,7 @@ import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { startCluster, TEACHER_KEY, type Cluster, type Instance } from '../scale/cluster.ts';
 import { createUser, eventually, EventStreamReader, httpRequest, JsonSocket, newSession, WAIT_MS } from '../scale/clients.ts';
+import { CLASS_CLOSE } from '../../contracts/class-channel/messages.ts';
 
 // The failure drill (README, "Scaling out": what a student sees when an instance dies): two
 // instances on one Redis behind HAProxy (deploy/haproxy/haproxy.cfg); the instance a student's
@@ -261,7 +262,7 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
     }
   }, 120_000);
 
-  it('after an instance dies and returns, the teacher’s freeze and reset reach a student whose HTTP went back to it while their class channel stayed on the other', async () => {
+  it('after an instance dies and returns, a student’s class channel follows their HTTP back to it (4307), and the teacher’s freeze and reset reach them', async () => {
     await everyInstanceUp();
     const teacher = { 'x-wirelab-teacher-key': TEACHER_KEY };
     const { code } = (
@@ -280,14 +281,20 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
     const first = await openPage();
     await home.kill('SIGKILL');
     await eventually('the class channel to be cut', () => (first.closed ? true : undefined));
-    // The page reconnects through the load balancer: its channel is on the survivor from now on.
-    const page = await openPage();
+    // The page reconnects through the load balancer: its channel is on the survivor.
+    const onSurvivor = await openPage();
+    let page = onSurvivor;
     try {
       await home.restart();
       await cluster.lb.waitForStatus(home.id, 'UP');
       // The student's clicks go back to the instance that returned (the hash of their cookie).
       const before = await createUser(cluster.lb.origin, student, 'Back home');
       expect(before).toMatchObject({ status: 201, instance: home.id });
+      // That new connection tells where the load balancer sends the session now: the survivor
+      // closes the channel (server/scale/session-homes.ts), and the page opens it again beside its HTTP.
+      await eventually('the channel on the survivor to follow the HTTP', () => (onSurvivor.closed ? true : undefined));
+      expect(onSurvivor.closeCode).toBe(CLASS_CLOSE.moved);
+      page = await openPage();
 
       const frozen = await httpRequest(`${cluster.lb.origin}/_wirelab/class/classes/${code}/freeze`, { method: 'PUT', headers: teacher });
       expect(frozen.status).toBe(200);
@@ -317,6 +324,7 @@ describe('an instance dies mid-stream (SIGKILL)', () => {
       });
     } finally {
       first.close();
+      onSurvivor.close();
       page.close();
     }
   }, 120_000);

@@ -150,11 +150,16 @@ export async function createUser(origin: string, headers: Record<string, string>
 export class JsonSocket {
   readonly messages: Array<Record<string, unknown>> = [];
   closed = false;
+  /** the close code, once closed */
+  closeCode: number | null = null;
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data, isBinary) => {
       if (!isBinary) this.messages.push(JSON.parse(String(data)));
     });
-    socket.on('close', () => (this.closed = true));
+    socket.on('close', (code) => {
+      this.closed = true;
+      this.closeCode = code;
+    });
   }
 
   static open(url: string, options: { protocol?: string; headers?: Record<string, string> } = {}): Promise<JsonSocket> {

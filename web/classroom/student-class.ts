@@ -457,8 +457,10 @@ function openChannel(): void {
       setState({ serverRestarting: true });
       failures = 0;
     }
-    const delay = Math.min(10_000, 500 * 2 ** failures);
-    failures += 1;
+    // 4307: this browser's requests now reach another instance; the channel follows them at once
+    const moved = event.code === CLASS_CLOSE.moved;
+    const delay = moved ? 0 : Math.min(10_000, 500 * 2 ** failures);
+    if (!moved) failures += 1;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
       openChannel();

@@ -168,7 +168,8 @@ export class TeacherChannel {
         return;
       }
       this.set({ status: 'closed', serverRestarting: this.state.serverRestarting || event.code === CLASS_CLOSE.serverGoingAway });
-      if (!this.stopped) this.retry = setTimeout(() => this.start(), 1000);
+      // 4307: this browser's requests now reach another instance; the channel follows them at once
+      if (!this.stopped) this.retry = setTimeout(() => this.start(), event.code === CLASS_CLOSE.moved ? 0 : 1000);
     };
   }
 
@@ -399,7 +400,9 @@ function connectLead(): void {
       return;
     }
     setLead({ status: 'connecting', ...(event.code === CLASS_CLOSE.serverGoingAway ? { serverRestarting: true } : {}) });
-    setTimeout(connectLead, event.code === CLASS_CLOSE.teacherKeyLimited ? keyLimitWaitS(event) * 1000 : 1000);
+    // 4307: the teacher's requests now reach another instance; leading goes there at once, so the
+    // relay reads the captures of the instance that records the teacher's runs
+    setTimeout(connectLead, event.code === CLASS_CLOSE.teacherKeyLimited ? keyLimitWaitS(event) * 1000 : event.code === CLASS_CLOSE.moved ? 0 : 1000);
   };
 }
 

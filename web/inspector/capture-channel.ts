@@ -77,10 +77,19 @@ export class CaptureChannel {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if ((event as { code?: number } | null)?.code === CAPTURE_CLOSE.serverGoingAway) {
+      const code = (event as { code?: number } | null)?.code;
+      if (code === CAPTURE_CLOSE.serverGoingAway) {
         // A restart, not a failure: the first attempt comes soon, the backoff grows from there.
         this.serverRestarting = true;
         this.failures = 0;
+      }
+      if (code === CAPTURE_CLOSE.moved) {
+        // Scaled out, this session's requests now reach another instance: the channel goes there
+        // at once (the load balancer sends it where the requests go), and its captures with it.
+        this.failures = 0;
+        this.setStatus('connecting');
+        this.scheduleReconnect(true);
+        return;
       }
       this.setStatus(this.serverRestarting ? 'restarting' : 'closed');
       this.scheduleReconnect();
@@ -110,11 +119,11 @@ export class CaptureChannel {
     this.listener.message(message);
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(now = false): void {
     if (!this.started || this.reconnectTimer) return;
     const { first, max } = this.options.reconnectDelayMs ?? { first: 500, max: 10_000 };
-    const delay = Math.min(max, first * 2 ** this.failures);
-    this.failures += 1;
+    const delay = now ? 0 : Math.min(max, first * 2 ** this.failures);
+    if (!now) this.failures += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (this.started) this.open();

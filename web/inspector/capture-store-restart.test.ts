@@ -34,6 +34,23 @@ describe('the capture channel when the server restarts', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it('opens the channel again at once, not after the backoff, when its session moved to another instance (4307)', () => {
+    const { store, sockets } = storeOverFakeSockets({ reconnectDelayMs: { first: 500, max: 4000 } });
+    store.connect();
+    // A failure before: the backoff had grown.
+    sockets[0].onclose?.({ code: 1006 });
+    vi.advanceTimersByTime(500);
+    sockets[1].onopen?.({});
+    sockets[1].onclose?.({ code: CAPTURE_CLOSE.moved });
+    // no restart to announce: the channel is on its way to the instance the session's requests reach
+    expect(store.status).toBe('connecting');
+    vi.advanceTimersByTime(0);
+    expect(sockets).toHaveLength(3);
+    sockets[2].onopen?.({});
+    expect(store.status).toBe('open');
+    store.stop();
+  });
+
   it('says "restarting" from the 1001 until the channel opens again, through failed attempts, and retries soon', () => {
     const { store, sockets } = storeOverFakeSockets({ reconnectDelayMs: { first: 500, max: 4000 } });
     store.connect();

@@ -7,6 +7,7 @@ import { judgeMiss, type MissVerdict } from '../../../contracts/exercise-checks/
 import type { HttpExchange } from '../../../wire/types.ts';
 import type { CaptureHub } from '../../tap/capture-hub.ts';
 import type { LessonCatalog } from '../names/lesson-catalog.ts';
+import type { CapturesElsewhere } from './student-capture-mirror.ts';
 
 /** Sessions whose decoded captures are kept between verdicts (a join reports every pass at once). */
 const DECODED_SESSIONS_KEPT = 8;
@@ -32,7 +33,29 @@ export class ExerciseVerdicts {
     private readonly captures: CaptureHub | null,
     private readonly lessons: LessonCatalog,
     private readonly ownServerRuns: OwnServerFixes | null = null,
+    /** scaled out: what the other processes captured of a session (student-capture-mirror.ts) */
+    private readonly elsewhere: ((session: string) => Promise<CapturesElsewhere>) | null = null,
   ) {}
+
+  /**
+   * The verdict, and when this process's captures do not pass the exercise, the check over them
+   * together with what every other process captured of the session (another instance, this one
+   * before it restarted): a pass is judged from the captures wherever and whenever its report
+   * arrives (issue 53). Redis unreachable: this process's verdict.
+   */
+  async verdictAnywhere(session: string | null, lesson: string, exercise: string, answer: string | undefined): Promise<ServerVerdict> {
+    const here = this.verdict(session, lesson, exercise, answer);
+    const check = this.lessons.check(lesson, exercise);
+    if (here.passed || session === null || !this.elsewhere || !check || check.type === 'own-server-fixed') return here;
+    const remote = await this.elsewhere(session).catch(() => null);
+    if (!remote || remote.chunks.length === 0) return here;
+    const captured = this.captures?.capturedOf(session)?.read();
+    const connections = [...(captured?.connections ?? []), ...remote.connections];
+    const chunks = [...(captured?.chunks ?? []), ...remote.chunks];
+    const outbound = new Set(connections.filter((connection) => connection.outbound).map((connection) => connection.id));
+    const traffic = wirelabOwnTraffic(trafficOfCaptures(connections, chunks), (conn) => outbound.has(conn));
+    return evaluateCheck(check, traffic.exchanges, answer, traffic.messages).passed ? { passed: true } : { passed: false, why: 'not-seen' };
+  }
 
   verdict(session: string | null, lesson: string, exercise: string, answer: string | undefined): ServerVerdict {
     const check = this.lessons.check(lesson, exercise);

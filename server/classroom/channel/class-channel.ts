@@ -108,6 +108,8 @@ class ClassChannel {
   private closed = false;
   private readonly session: string | null;
   private readonly helloTimer: NodeJS.Timeout;
+  /** scaled out: the channel closes (4307) when its session's new connections reach another instance (server/scale/session-homes.ts) */
+  private readonly unregister: () => void;
 
   constructor(
     private readonly app: FastifyInstance,
@@ -116,6 +118,7 @@ class ClassChannel {
     private readonly request: FastifyRequest,
   ) {
     this.session = sessionFromCookie(request.headers);
+    this.unregister = this.session && app.hasDecorator('sessionChannels') ? app.sessionChannels.register(this.session, socket) : () => {};
     this.helloTimer = setTimeout(() => socket.close(CLASS_CLOSE.noHello, 'no hello'), HELLO_TIMEOUT_MS);
   }
 
@@ -345,6 +348,7 @@ class ClassChannel {
   private onClose(): void {
     this.closed = true;
     clearTimeout(this.helloTimer);
+    this.unregister();
     const { role, deps } = this;
     if (role.kind === 'student') {
       deps.live.existing(role.code)?.students.delete(role.channel);

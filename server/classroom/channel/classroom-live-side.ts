@@ -43,6 +43,16 @@ export class ClassroomLiveSide {
     return [...sessions];
   }
 
+  /** The browser sessions of every class's students online on any instance: whose captures leave this process (student-capture-mirror.ts). */
+  studentSessionsEverywhere(): Set<string> {
+    const sessions = new Set<string>();
+    for (const code of new Set([...this.live.codes(), ...(this.fanout?.codesElsewhere() ?? [])])) {
+      for (const session of this.sessionsHere(code)) sessions.add(session);
+      for (const session of this.fanout?.sessionsElsewhere(code) ?? []) sessions.add(session);
+    }
+    return sessions;
+  }
+
   /** With app.scale: the other instances' changes reach this one (classroom-fanout.ts). */
   async start(redis: Redis | null): Promise<void> {
     if (this.app.scale && redis) {

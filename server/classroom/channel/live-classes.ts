@@ -54,6 +54,11 @@ export class LiveClasses {
     return this.rooms.get(code);
   }
 
+  /** The classes with anything live here. */
+  codes(): Iterable<string> {
+    return this.rooms.keys();
+  }
+
   students(code: string): Iterable<StudentChannel> {
     return this.rooms.get(code)?.students ?? [];
   }

@@ -319,6 +319,11 @@ export class ClassroomFanout {
     return (this.sessionsThere.get(code) ?? []).filter((entry) => entry.until >= now).flatMap((entry) => entry.sessions);
   }
 
+  /** The classes with students online on other instances (as last read). */
+  codesElsewhere(): Iterable<string> {
+    return this.sessionsThere.keys();
+  }
+
   forgetClass(code: string): void {
     this.sessionsThere.delete(code);
   }

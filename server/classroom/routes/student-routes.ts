@@ -134,7 +134,8 @@ async function reportProgress(app: FastifyInstance, deps: StudentRouteDeps, requ
     return { result: outcome.result, counted: true, miss: judged.miss };
   }
   // The page's "passed" is a request for the server's verdict: its own captures of this browser session decide.
-  const verdict: ServerVerdict = deps.verdicts.verdict(session, body.lesson, body.exercise, answer);
+  // Wherever it was captured: on this process, another instance, or this one before a restart.
+  const verdict: ServerVerdict = await deps.verdicts.verdictAnywhere(session, body.lesson, body.exercise, answer);
   if (!verdict.passed) return { result: null, verdict };
   const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, true, Date.now());
   if (!outcome.ok) return sendError(reply, 403, outcome.error);

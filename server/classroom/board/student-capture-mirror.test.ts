@@ -1,0 +1,72 @@
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RunningRedis } from '../../../tests/integration/redis-server.ts';
+import { CaptureHub, FLUSH_EVERY_MS } from '../../tap/capture-hub.ts';
+import { TapSocket } from '../../tap/tap-socket.ts';
+import { ExerciseVerdicts } from './exercise-verdicts.ts';
+import { DEFAULT_LESSONS_DIR, LessonCatalog } from '../names/lesson-catalog.ts';
+import { StudentCaptureMirror } from './student-capture-mirror.ts';
+
+// A pass captured by one process is judged by another (the survivor of a failover, the same
+// instance's next process after a restart) from what the first mirrored into Redis.
+
+const SESSION = 'BBBBBBBBBBBBBBBBBBBBBB';
+const quiet = { info() {}, warn() {} } as unknown as FastifyBaseLogger;
+const lessons = LessonCatalog.read(DEFAULT_LESSONS_DIR);
+let redis: RunningRedis;
+const connections: Redis[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  for (const connection of connections) connection.disconnect();
+  await redis?.stop();
+});
+
+function mirrorOf(hub: CaptureHub, prefix: string): StudentCaptureMirror {
+  const connection = new Redis(redis.url);
+  connections.push(connection);
+  return new StudentCaptureMirror(hub, connection, (key) => `${prefix}captures:${key}`, quiet);
+}
+
+/** One POST that created a user, recorded by `hub` for the session. */
+async function createdAUser(hub: CaptureHub): Promise<void> {
+  const network = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }) as unknown as Socket;
+  Object.assign(network, { remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 8080 });
+  const tapped = new TapSocket(network);
+  hub.track(tapped, 'http/1.1');
+  network.emit('data', Buffer.from('POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'));
+  hub.claim(tapped, SESSION, { method: 'POST', url: '/api/v1/users' });
+  tapped.write(Buffer.from('HTTP/1.1 201 Created\r\nLocation: /api/v1/users/7\r\nContent-Length: 0\r\n\r\n'));
+  await new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS + 5));
+}
+
+describe('StudentCaptureMirror', () => {
+  it('lets another process judge a pass its own captures do not hold, and only with the mirror', async () => {
+    const prefix = `mirror-${Date.now()}:`;
+    const recorder = new CaptureHub({}, 'process-one');
+    const recorderMirror = mirrorOf(recorder, prefix);
+    recorderMirror.follow([SESSION]);
+    await createdAUser(recorder);
+
+    const judge = new CaptureHub({}, 'process-two');
+    const judgeMirror = mirrorOf(judge, prefix);
+    const alone = new ExerciseVerdicts(judge, lessons);
+    const withMirror = new ExerciseVerdicts(judge, lessons, null, (session) => judgeMirror.elsewhere(session));
+    await expect.poll(async () => (await judgeMirror.elsewhere(SESSION)).chunks.length).toBe(2);
+    const elsewhere = await judgeMirror.elsewhere(SESSION);
+    expect(elsewhere.connections.map((connection) => connection.id)).toEqual(['process-one/c1']);
+    expect(await alone.verdictAnywhere(SESSION, 'rest', 'create-201', undefined)).toEqual({ passed: false, why: 'no-captures' });
+    expect(await withMirror.verdictAnywhere(SESSION, 'rest', 'create-201', undefined)).toEqual({ passed: true });
+    // the recorder itself reads only the other processes' entries: its own are in its ring
+    expect((await recorderMirror.elsewhere(SESSION)).chunks).toEqual([]);
+    // a session it does not follow leaves nothing in Redis
+    expect((await judgeMirror.elsewhere('CCCCCCCCCCCCCCCCCCCCCC')).chunks).toEqual([]);
+    recorderMirror.stop();
+    judgeMirror.stop();
+  });
+});
