@@ -1,24 +1,31 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import websocketEndpoints from './listener/websocket-endpoints.ts';
-import { websocketErrorHandler } from './listener/bad-frame-log.ts';
-import { createOnePortServer, type OnePortOptions, type OnePortServer, type ServerTimeouts } from './listener/one-port-server.ts';
-import sameOrigin, { isAllowedOrigin, refuseUpgrade } from './listener/same-origin.ts';
-import { CaptureHub, captureInstanceId } from './tap/capture-hub.ts';
-import type { CaptureLimits } from './tap/capture-types.ts';
-import { CAPTURE_CHANNEL_PATH, captureChannel } from './tap/capture-channel.ts';
-import { captureOwnerOf, sessionOfCookies, useSessionSecret } from './session/session-id.ts';
-import { sessionOfSelfConnection } from './session/self-connections.ts';
-import sessionPlugin from './session/session-plugin.ts';
-import limitsPlugin from './limits/limits-plugin.ts';
-import { AddressBudget } from './limits/address-budget.ts';
-import type { Http2GuardOptions, Http2SessionLimits } from './listener/h2-session-guard.ts';
-import { withClientLimits, type PartialClientLimits } from './limits/client-limits.ts';
-import { AddressGate } from './limits/address-gate.ts';
+import {
+  websocketEndpoints,
+  websocketErrorHandler,
+  createOnePortServer,
+  type OnePortOptions,
+  type OnePortServer,
+  type ServerTimeouts,
+  sameOrigin,
+  isAllowedOrigin,
+  refuseUpgrade,
+  type Http2GuardOptions,
+  type Http2SessionLimits,
+  forwardedClient,
+  type TrustProxySetting,
+  hostCheck,
+  knownHosts,
+  refuseUnknownHostUpgrade,
+  OpenWebSockets,
+  refuseUpgradeWhileShuttingDown,
+} from './listener/index.ts';
+import { CaptureHub, captureInstanceId, type CaptureLimits, CAPTURE_CHANNEL_PATH, captureChannel } from './tap/index.ts';
+import { captureOwnerOf, sessionOfCookies, useSessionSecret, sessionOfSelfConnection, sessionPlugin } from './session/index.ts';
+import { limitsPlugin, AddressBudget, withClientLimits, type PartialClientLimits, AddressGate } from './limits/index.ts';
 import { domainPlugin, type SandboxRetention } from './domain/index.ts';
-import restPlugin from './protocols/rest/index.ts';
-import openApiPlugin from './protocols/rest/openapi.ts';
+import restPlugin, { openApiPlugin } from './protocols/rest/index.ts';
 import grpcPlugin, { DEMO_TOKENS, type GrpcPluginOptions, OpenRunnerChannels } from './protocols/grpc/index.ts';
 import graphqlPlugin from './protocols/graphql/index.ts';
 import socketIoPlugin from './protocols/socket-io/index.ts';
@@ -27,27 +34,22 @@ import ssePlugin from './protocols/sse/index.ts';
 import longPollingPlugin from './protocols/long-polling/index.ts';
 import mqttPlugin, { type MqttPluginOptions } from './protocols/mqtt/index.ts';
 import asyncApiPlugin from './asyncapi/index.ts';
-import webAppPlugin, { isAppFileRequest, RECORDED_HEADER, sendNotFound } from './web-app/web-app-plugin.ts';
-import securityHeaders from './web-app/security-headers.ts';
+import { webAppPlugin, isAppFileRequest, RECORDED_HEADER, sendNotFound, securityHeaders } from './web-app/index.ts';
 import classroomPlugin, { CLASS_CHANNEL_PATH, type ClassroomOptions } from './classroom/index.ts';
-import type { ScaleOptions } from './scale/scale-options.ts';
-import { ErrorsOnlyRequestLogs } from './logging/request-log-controller.ts';
-import scalePlugin from './scale/scale-plugin.ts';
-import loadBalancerHooks from './scale/load-balancer-hooks.ts';
-import eventRelayPlugin from './scale/event-relay.ts';
-import ownServerRoutes from './own-server/routes.ts';
-import startersZipRoute from './own-server/starters-zip.ts';
-import { ownServersEnabled, redisDenial } from './own-server/address-guard.ts';
-import { ChecksArrivingBack, wirelabWhoamiRoute } from './own-server/wirelab-itself.ts';
-import { shareArrivalsThroughRedis } from './own-server/arriving-back-bus.ts';
-import { ownServerRunsPlugin } from './own-server/run-history.ts';
-import { forwardedClient, type TrustProxySetting } from './listener/trust-proxy.ts';
-import hostCheck, { knownHosts, refuseUnknownHostUpgrade } from './listener/host-check.ts';
+import { type ScaleOptions, scalePlugin, loadBalancerHooks, eventRelayPlugin } from './scale/index.ts';
+import { ErrorsOnlyRequestLogs } from './logging/index.ts';
+import {
+  ownServerRoutes,
+  startersZipRoute,
+  ownServersEnabled,
+  redisDenial,
+  ChecksArrivingBack,
+  wirelabWhoamiRoute,
+  shareArrivalsThroughRedis,
+  ownServerRunsPlugin,
+} from './own-server/index.ts';
 import { hostname } from 'node:os';
-import { OpenWebSockets, refuseUpgradeWhileShuttingDown } from './listener/goodbye.ts';
-import sharedCapturesPlugin from './shared-captures/shared-captures-plugin.ts';
-import { blankerOf, type BlankerSettings } from './shared-captures/blanking.ts';
-import type { SharedCaptureLimits } from './shared-captures/shared-capture-store.ts';
+import { sharedCapturesPlugin, blankerOf, type BlankerSettings, type SharedCaptureLimits } from './shared-captures/index.ts';
 import { SHARED_CAPTURES_PATH } from '../contracts/shared-capture/shared-capture.ts';
 
 export interface AppOptions {

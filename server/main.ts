@@ -4,20 +4,15 @@ import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
-import { ownServersEnabled } from './own-server/address-guard.ts';
-import { parseAllowedOrigins } from './listener/same-origin.ts';
-import { loadSessionSecret, loadSharedSessionSecret } from './session/session-secret.ts';
+import { ownServersEnabled, parseDeniedPorts, redisDenial } from './own-server/index.ts';
+import { parseAllowedOrigins, parseProxyProtocolFrom, parseTrustProxy, parseAllowedHosts, loopbackReachWarning } from './listener/index.ts';
+import { loadSessionSecret, loadSharedSessionSecret } from './session/index.ts';
 import { parsePublicUrl, parseTeacherKey, startupUrls } from './classroom/index.ts';
-import { clientLimitsFromEnv } from './limits/client-limits.ts';
-import { parseProxyProtocolFrom } from './listener/proxy-header.ts';
-import { loggerOptions, logSettingsFrom } from './logging/log-setup.ts';
-import { parseTrustProxy } from './listener/trust-proxy.ts';
-import { parseAllowedHosts } from './listener/host-check.ts';
-import { parseDeniedPorts, redisDenial } from './own-server/address-guard.ts';
-import { loopbackReachWarning } from './listener/startup-warnings.ts';
+import { clientLimitsFromEnv } from './limits/index.ts';
+import { loggerOptions, logSettingsFrom } from './logging/index.ts';
 import { missingServerFlags } from './node-flags.ts';
 import { prepareDataFolder } from './data-folder.ts';
-import { DEFAULT_SHARED_CAPTURE_LIMITS } from './shared-captures/shared-capture-store.ts';
+import { DEFAULT_SHARED_CAPTURE_LIMITS } from './shared-captures/index.ts';
 
 // The only reader of process.env: everything else gets its configuration as options.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

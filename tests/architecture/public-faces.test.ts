@@ -1,6 +1,7 @@
 // Rooms by concern, met through their public faces (issue 56): the classroom's files stand in
 // folders by concern (server/classroom/README.md, "Folders"), with few files at its top; the app
-// composes the classroom and gRPC through their index.ts, never a file inside them; a lesson page
+// and its start compose every room (the classroom, gRPC, the listener, the tap…) through its
+// index.ts, never a file inside them; a lesson page
 // never imports the classroom's pages — what the classroom puts into a lesson comes through the
 // kit (web/kit/classroom-parts.ts), which the app shell fills.
 import { readdirSync } from 'node:fs';
@@ -11,8 +12,14 @@ import { importsOf } from './imports.ts';
 
 /** More files than this at server/classroom/'s top and a newcomer is back to one long list. */
 const CLASSROOM_TOP_MAX_FILES = 15;
-/** The rooms app.ts composes through their faces alone, each face its index.ts. */
-const FACES = ['server/classroom/', 'server/protocols/grpc/'];
+/** The files that compose the app: each room of server/ they use, they use through its index.ts. */
+const COMPOSERS = ['server/app.ts', 'server/main.ts'];
+
+/** The room an import lands in (`server/<room>/` or `server/protocols/<name>/`), or null for a file at server/'s top. */
+function roomOf(target: string): string | null {
+  const match = /^server\/(protocols\/[^/]+\/|[^/]+\/)/.exec(target);
+  return match ? `server/${match[1]}` : null;
+}
 
 /** Every .ts/.tsx file below a folder, tests included. */
 function everyFile(directory: string): string[] {
@@ -41,10 +48,20 @@ describe('rooms by concern', () => {
     expect(pastTheFace('server/app.ts', imported, 'server/classroom/')).toEqual(['server/app.ts -> server/classroom/relay/teacher-relay.ts']);
   });
 
-  it('has the app import the classroom and gRPC through their index.ts alone', () => {
-    const imported = importsOf(join(ROOT, 'server/app.ts')).map((target) => relative(ROOT, target));
-    expect(imported.length).toBeGreaterThan(0);
-    expect(FACES.flatMap((room) => pastTheFace('server/app.ts', imported, room))).toEqual([]);
+  it('names the room of an import', () => {
+    expect(roomOf('server/classroom/relay/teacher-relay.ts')).toBe('server/classroom/');
+    expect(roomOf('server/protocols/rest/openapi.ts')).toBe('server/protocols/rest/');
+    expect(roomOf('server/node-flags.ts')).toBeNull();
+  });
+
+  it('has the app and its start compose every room of server/ through its index.ts alone', () => {
+    const crossings = COMPOSERS.flatMap((file) => {
+      const imported = importsOf(join(ROOT, file)).map((target) => relative(ROOT, target));
+      expect(imported.length).toBeGreaterThan(0);
+      const rooms = [...new Set(imported.map(roomOf).filter((room) => room !== null))];
+      return rooms.flatMap((room) => pastTheFace(file, imported, room));
+    });
+    expect(crossings).toEqual([]);
   });
 
   it('has no lesson import the classroom’s pages', () => {

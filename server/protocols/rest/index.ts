@@ -12,6 +12,8 @@ import { userV2Routes } from './user-v2-routes.ts';
 import { userHeaderVersionRoutes } from './user-header-version-routes.ts';
 
 export { API_BODY_LIMIT, DEFAULT_RATE_LIMIT };
+/** The REST API's OpenAPI document and its page, a plugin of its own (registered after every route). */
+export { default as openApiPlugin } from './openapi.ts';
 
 export interface RestPluginOptions {
   /** Requests per session per window; false turns the limit off (benchmarks). @default DEFAULT_RATE_LIMIT */
