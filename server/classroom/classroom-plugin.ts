@@ -20,6 +20,8 @@ import { RedisClassroomStore } from './stores/redis-classroom-store.ts';
 import { memberServerChecksRoute, recordServerChecks } from './board/server-checks.ts';
 import { SqliteClassroomStore } from './stores/sqlite-classroom-store.ts';
 import { StudentCaptureMirror } from './board/student-capture-mirror.ts';
+import { RedisCaptureMirrorLog } from './board/redis-capture-mirror-log.ts';
+import { SqliteCaptureMirrorLog } from './board/sqlite-capture-mirror-log.ts';
 import type { CaptureHub } from '../tap/capture-hub.ts';
 import { studentRoutes } from './routes/student-routes.ts';
 import { TeacherChannelActions } from './channel/teacher-channel-actions.ts';
@@ -109,7 +111,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
   const captures = app.hasDecorator('captures') ? app.captures : null;
-  const mirror = captureMirror(app, side, captures);
+  const mirror = captureMirror(app, side, captures, options.file);
   studentRoutes(app, CLASS_PATH, {
     store,
     lessons,
@@ -223,19 +225,31 @@ function joinsLimitedNotice(store: ClassroomStore, history: ClassHistory, limit:
 /** How often the mirror learns which sessions are the students' (it replays each new one's ring, so nothing recorded meanwhile is missed). */
 const MIRROR_FOLLOWS_EVERY_MS = 1000;
 
+/** How often a single process forgets the mirrored sessions silent for MIRROR_TTL_MS. */
+const MIRROR_FORGETS_EVERY_MS = 10 * 60 * 1000;
+
 /**
- * Scaled out: the class's students' captures, wherever recorded, in Redis for the verdicts of
- * every instance and of this one's next process (student-capture-mirror.ts); null in one process.
+ * The class's students' captures kept beyond this process, for the verdicts of every instance
+ * and of this one's next process (student-capture-mirror.ts): in Redis scaled out, in the
+ * domain's SQLite file in one process; none without a tap.
  */
-function captureMirror(app: FastifyInstance, side: ClassroomLiveSide, captures: CaptureHub | null): StudentCaptureMirror | null {
+function captureMirror(app: FastifyInstance, side: ClassroomLiveSide, captures: CaptureHub | null, file: string): StudentCaptureMirror | null {
+  if (!captures) return null;
   const { scale } = app;
-  if (!scale || !captures) return null;
-  const mirror = new StudentCaptureMirror(captures, scale.connection('classroom-captures'), (key) => scale.key(`classroom:captures:${key}`), app.log);
-  const timer = setInterval(() => mirror.follow(side.studentSessionsEverywhere()), MIRROR_FOLLOWS_EVERY_MS);
-  timer.unref();
+  const sqlite = scale ? null : new SqliteCaptureMirrorLog(file);
+  const log = scale
+    ? new RedisCaptureMirrorLog(scale.connection('classroom-captures'), (key) => scale.key(`classroom:captures:${key}`))
+    : (sqlite as SqliteCaptureMirrorLog);
+  const mirror = new StudentCaptureMirror(captures, log, app.log);
+  const follows = setInterval(() => mirror.follow(side.studentSessionsEverywhere()), MIRROR_FOLLOWS_EVERY_MS);
+  follows.unref();
+  const forgets = sqlite ? setInterval(() => sqlite.forgetSilent(), MIRROR_FORGETS_EVERY_MS) : null;
+  forgets?.unref();
   app.addHook('preClose', async () => {
-    clearInterval(timer);
+    clearInterval(follows);
+    if (forgets) clearInterval(forgets);
     mirror.stop();
   });
+  app.addHook('onClose', async () => sqlite?.close());
   return mirror;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
@@ -8,10 +11,13 @@ import { CaptureHub, FLUSH_EVERY_MS } from '../../tap/capture-hub.ts';
 import { TapSocket } from '../../tap/tap-socket.ts';
 import { ExerciseVerdicts } from './exercise-verdicts.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from '../names/lesson-catalog.ts';
-import { StudentCaptureMirror } from './student-capture-mirror.ts';
+import { RedisCaptureMirrorLog } from './redis-capture-mirror-log.ts';
+import { SqliteCaptureMirrorLog } from './sqlite-capture-mirror-log.ts';
+import { MIRROR_TTL_MS, StudentCaptureMirror } from './student-capture-mirror.ts';
 
 // A pass captured by one process is judged by another (the survivor of a failover, the same
-// instance's next process after a restart) from what the first mirrored into Redis.
+// instance's next process after a restart) from what the first mirrored: into Redis scaled out,
+// into the domain's SQLite file in one process.
 
 const SESSION = 'BBBBBBBBBBBBBBBBBBBBBB';
 const quiet = { info() {}, warn() {} } as unknown as FastifyBaseLogger;
@@ -30,7 +36,7 @@ afterAll(async () => {
 function mirrorOf(hub: CaptureHub, prefix: string): StudentCaptureMirror {
   const connection = new Redis(redis.url);
   connections.push(connection);
-  return new StudentCaptureMirror(hub, connection, (key) => `${prefix}captures:${key}`, quiet);
+  return new StudentCaptureMirror(hub, new RedisCaptureMirrorLog(connection, (key) => `${prefix}captures:${key}`), quiet);
 }
 
 /** One POST that created a user, recorded by `hub` for the session. */
@@ -68,5 +74,35 @@ describe('StudentCaptureMirror', () => {
     expect((await judgeMirror.elsewhere('CCCCCCCCCCCCCCCCCCCCCC')).chunks).toEqual([]);
     recorderMirror.stop();
     judgeMirror.stop();
+  });
+
+  it('in one process, keeps the batches in the SQLite file for the next process after a restart', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'wirelab-mirror-'));
+    try {
+      const file = join(folder, 'wirelab.sqlite');
+      const recorder = new CaptureHub({}, 'before-restart');
+      const recorderLog = new SqliteCaptureMirrorLog(file);
+      const recorderMirror = new StudentCaptureMirror(recorder, recorderLog, quiet);
+      recorderMirror.follow([SESSION]);
+      await createdAUser(recorder);
+      recorderMirror.stop();
+      recorderLog.close();
+
+      // the next process opens the same file
+      const judge = new CaptureHub({}, 'after-restart');
+      const judgeLog = new SqliteCaptureMirrorLog(file);
+      const judgeMirror = new StudentCaptureMirror(judge, judgeLog, quiet);
+      const alone = new ExerciseVerdicts(judge, lessons);
+      const withMirror = new ExerciseVerdicts(judge, lessons, null, (session) => judgeMirror.elsewhere(session));
+      expect((await judgeMirror.elsewhere(SESSION)).connections.map((connection) => connection.id)).toEqual(['before-restart/c1']);
+      expect(await alone.verdictAnywhere(SESSION, 'rest', 'create-201', undefined)).toEqual({ passed: false, why: 'no-captures' });
+      expect(await withMirror.verdictAnywhere(SESSION, 'rest', 'create-201', undefined)).toEqual({ passed: true });
+      // a session silent for the mirror's lifetime is forgotten
+      expect(judgeLog.forgetSilent(Date.now() + MIRROR_TTL_MS + 1)).toBeGreaterThan(0);
+      expect((await judgeMirror.elsewhere(SESSION)).chunks).toEqual([]);
+      judgeLog.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
 import { decodeChunkFrame, encodeChunkFrame, type CaptureChunk, type CapturedConnection } from '../../../contracts/capture-channel/messages.ts';
 import type { CaptureHub } from '../../tap/capture-hub.ts';
 import type { CaptureMessage } from '../../tap/capture-types.ts';
@@ -12,6 +11,30 @@ export const MIRRORED_BATCH_BYTES = 1024 * 1024;
 /** A student's mirror outlives their last traffic by this long. */
 export const MIRROR_TTL_MS = 2 * 60 * 60 * 1000;
 
+/** One batch of a process's captures of a session, as the mirror keeps it. */
+export interface MirroredBatch {
+  /** the capture hub's instance: the process that recorded it */
+  process: string;
+  /** the batch's connections (new ones whole, closed ones `{id, closedAt}`) as JSON */
+  connections: string;
+  /** its chunks as one capture frame (contracts/capture-channel) */
+  frame: Uint8Array;
+  /** the session cleared its captures in this batch */
+  cleared: boolean;
+}
+
+/**
+ * Where the batches are kept: Redis scaled out (redis-capture-mirror-log.ts), the domain's SQLite
+ * file in one process (sqlite-capture-mirror-log.ts), for the next process after a restart.
+ * Each keeps at most MIRRORED_BATCHES per session and forgets a session MIRROR_TTL_MS after its last batch.
+ */
+export interface CaptureMirrorLog {
+  /** Settles once kept; rejects when the store cannot be reached (the mirror logs it once). */
+  append(sessionKey: string, batch: MirroredBatch): Promise<void>;
+  /** Oldest first. */
+  batches(sessionKey: string): Promise<MirroredBatch[]>;
+}
+
 /** Another process's captures of a session, with connection ids made unique (`<process>/<id>`). */
 export interface CapturesElsewhere {
   connections: CapturedConnection[];
@@ -19,9 +42,9 @@ export interface CapturesElsewhere {
 }
 
 /**
- * Scaled out, the captures of the class's students leave the process that recorded them
- * (README.md, "A report in flight"): every batch this instance's tap records for a student's
- * session also goes to the Redis stream `captures:<session key>`, so a progress report that
+ * The captures of the class's students outlive the process that recorded them (README.md, "A
+ * report in flight"): every batch this process's tap records for a student's session also goes
+ * to the mirror's log (Redis scaled out, SQLite in one process), so a progress report that
  * lands on another instance, or on this one after it restarted, is judged from what the server
  * captured wherever that was: the verdict comes from the capture, not from where or when the
  * report arrives. Students only: the sessions of the class's students online on any instance.
@@ -33,8 +56,7 @@ export class StudentCaptureMirror {
 
   constructor(
     private readonly hub: CaptureHub,
-    private readonly redis: Redis,
-    private readonly streamKey: (sessionKey: string) => string,
+    private readonly store: CaptureMirrorLog,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -48,7 +70,7 @@ export class StudentCaptureMirror {
     }
     for (const session of wanted) {
       if (this.followed.has(session)) continue;
-      const key = this.streamKey(sessionKeyOf(session));
+      const key = sessionKeyOf(session);
       this.followed.set(session, this.hub.subscribe(session, { deliver: (messages) => this.write(key, messages) }));
     }
   }
@@ -70,51 +92,43 @@ export class StudentCaptureMirror {
       else if (message.type === 'cleared') cleared = true;
     }
     if (connections.length === 0 && chunks.length === 0 && !cleared) return;
-    const frame = Buffer.from(encodeChunkFrame(chunks));
+    const frame = encodeChunkFrame(chunks);
     if (frame.length > MIRRORED_BATCH_BYTES) return;
-    this.redis
-      .multi()
-      .xadd(key, 'MAXLEN', '~', String(MIRRORED_BATCHES), '*', 'p', this.hub.instance, 'c', JSON.stringify(connections), 'f', frame, 'x', cleared ? '1' : '0')
-      .pexpire(key, MIRROR_TTL_MS)
-      .exec()
-      .then(
-        () => {
-          if (this.failing) this.log.info('classroom: students’ captures reach Redis again');
-          this.failing = false;
-        },
-        (error: unknown) => {
-          if (!this.failing)
-            this.log.warn({ err: error }, 'classroom: students’ captures cannot reach Redis; reports landing elsewhere are judged on what is there');
-          this.failing = true;
-        },
-      );
+    const batch = { process: this.hub.instance, connections: JSON.stringify(connections), frame, cleared };
+    let kept: Promise<void>;
+    try {
+      kept = this.store.append(key, batch);
+    } catch (error) {
+      kept = Promise.reject(error);
+    }
+    kept.then(
+      () => {
+        if (this.failing) this.log.info('classroom: students’ captures are kept again');
+        this.failing = false;
+      },
+      (error: unknown) => {
+        if (!this.failing) this.log.warn({ err: error }, 'classroom: students’ captures cannot be kept; reports landing elsewhere are judged on what is there');
+        this.failing = true;
+      },
+    );
   }
 
   /** What the other processes (another instance, this one before it restarted) captured of the session. */
   async elsewhere(session: string): Promise<CapturesElsewhere> {
-    const entries = (await this.redis.xrangeBuffer(this.streamKey(sessionKeyOf(session)), '-', '+')) as Array<[Buffer, Buffer[]]>;
     const connections = new Map<string, CapturedConnection>();
     let chunks: CaptureChunk[] = [];
-    for (const [, fields] of entries) {
-      const entry = fieldsOf(fields);
-      const process = entry.get('p')?.toString();
+    for (const batch of await this.store.batches(sessionKeyOf(session))) {
+      const { process } = batch;
       if (!process || process === this.hub.instance) continue;
-      if (entry.get('x')?.toString() === '1') chunks = chunks.filter((chunk) => !chunk.conn.startsWith(`${process}/`));
-      for (const conn of JSON.parse(entry.get('c')?.toString() ?? '[]') as Array<Partial<CapturedConnection> & { id: string }>) {
+      if (batch.cleared) chunks = chunks.filter((chunk) => !chunk.conn.startsWith(`${process}/`));
+      for (const conn of JSON.parse(batch.connections || '[]') as Array<Partial<CapturedConnection> & { id: string }>) {
         const id = `${process}/${conn.id}`;
         const known = connections.get(id);
         if (known) connections.set(id, { ...known, ...conn, id });
         else if (conn.transport) connections.set(id, { ...(conn as CapturedConnection), id });
       }
-      const frame = entry.get('f');
-      if (frame && frame.length > 0) for (const chunk of decodeChunkFrame(new Uint8Array(frame))) chunks.push({ ...chunk, conn: `${process}/${chunk.conn}` });
+      if (batch.frame.length > 0) for (const chunk of decodeChunkFrame(batch.frame)) chunks.push({ ...chunk, conn: `${process}/${chunk.conn}` });
     }
     return { connections: [...connections.values()], chunks };
   }
-}
-
-function fieldsOf(fields: Buffer[]): Map<string, Buffer> {
-  const map = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!.toString(), fields[i + 1]!);
-  return map;
 }
