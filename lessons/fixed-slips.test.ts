@@ -83,6 +83,32 @@ const SLIPS: Slip[] = [
     absent: { en: /\*\*HTTP\*\* is text/, ru: /\*\*HTTP\*\* — это текст/ },
     present: { en: /\*\*HTTP\/1\.x\*\* is text/, ru: /\*\*HTTP\/1\.x\*\* — это текст/ },
   },
+  {
+    lesson: '02',
+    what: "a problem's `type` URI is not fetched automatically, but it may be opened for documentation (RFC 9457 §3.1.1)",
+    absent: { en: /nobody fetches that URL/, ru: /сам URL никто не открывает/ },
+    present: { en: /should not fetch that URL on its own/, ru: /не должен сам загружать этот URL/ },
+  },
+  {
+    lesson: '02',
+    what: 'the seed\'s size comes from the code, never typed',
+    absent: { en: /Twelve users fit/, ru: /Двенадцать пользователей/ },
+  },
+  {
+    lesson: '03',
+    what: 'the JSON answer\'s size is read from the traffic, never typed',
+    absent: { en: /JSON answer is \d+ bytes/, ru: /ответ в JSON занимает \d+ байт/ },
+  },
+  {
+    lesson: '03',
+    what: 'ProtoJSON leaves out only default values of fields without presence',
+    absent: { en: /fields with default values are left out/, ru: /поля со значениями по умолчанию не пишутся/ },
+  },
+  {
+    lesson: '03',
+    what: 'presence is «признак наличия», one term',
+    absent: { ru: /признак присутствия/ },
+  },
 ];
 
 describe('the slips issue 55 listed stay out of the lessons', () => {
