@@ -109,6 +109,21 @@ const SLIPS: Slip[] = [
     what: 'presence is «признак наличия», one term',
     absent: { ru: /признак присутствия/ },
   },
+  {
+    lesson: '05',
+    what: 'gRPC needs HTTP/2 itself (its wire spec), not "many streams on one connection"',
+    absent: { en: /three things from HTTP\/2: many streams/, ru: /от HTTP\/2 нужны три вещи: много потоков/ },
+  },
+  {
+    lesson: '05',
+    what: "a gRPC-Web call's HTTP status is 200 once the server took the call, not always (a proxy may answer otherwise)",
+    absent: { en: /HTTP status is always `200`/, ru: /HTTP-статус всегда `200`/ },
+  },
+  {
+    lesson: '05',
+    what: 'the tautology «запрос … запрашивал»',
+    absent: { ru: /запрос так, чтобы он запрашивал/ },
+  },
 ];
 
 describe('the slips issue 55 listed stay out of the lessons', () => {
