@@ -124,6 +124,17 @@ const SLIPS: Slip[] = [
     what: 'the tautology «запрос … запрашивал»',
     absent: { ru: /запрос так, чтобы он запрашивал/ },
   },
+  {
+    lesson: '10',
+    what: 'HTTP can push a subscription (SSE, lesson 08): only one request with one response cannot',
+    absent: { en: /HTTP requests cannot do that/, ru: /Обычным HTTP-запросам это не под силу/ },
+    present: { en: /over SSE instead/, ru: /через SSE/ },
+  },
+  {
+    lesson: '10',
+    what: '«её» that named the cell instead of the schema',
+    absent: { ru: /в любой ячейке, чтобы её полистать/ },
+  },
 ];
 
 describe('the slips issue 55 listed stay out of the lessons', () => {
