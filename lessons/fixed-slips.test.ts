@@ -1,6 +1,7 @@
 // The factual errors and Russian slips issue 55 listed, held out of the lessons in both languages.
 // They were fixed once and came back unnoticed when a merge took an older lesson 04 whole, so each
 // one is a test: the wrong words must be absent, and where a fix added a fact, the fact present.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLessonFolders } from '../web/lessons/lesson-files.ts';
@@ -135,6 +136,17 @@ const SLIPS: Slip[] = [
     what: '«её» that named the cell instead of the schema',
     absent: { ru: /в любой ячейке, чтобы её полистать/ },
   },
+  {
+    lesson: '13',
+    what: "QoS 2's exactly-once holds on one hop, and en says what ru says",
+    absent: { en: /exactly-once between two hops/ },
+    present: { en: /exactly-once on one hop/, ru: /на одном участке пути/ },
+  },
+  {
+    lesson: '13',
+    what: '«чистая сессия» is the glossary term for clean session; «поток» is a stream only',
+    absent: { ru: /флагом clean session|Поток труднее проследить/ },
+  },
 ];
 
 describe('the slips issue 55 listed stay out of the lessons', () => {
@@ -156,5 +168,15 @@ describe('the slips issue 55 listed stay out of the lessons', () => {
     const sentence = first.text.slice(first.text.search(word) - 2).split('\n')[0]!;
     // the first use is the definition: the word in bold, then what it is
     expect(sentence, first.folder).toMatch(lang === 'en' ? /^\*\*runner\*\* — a real gRPC client/ : /^\*\*раннер\*\* — настоящий клиент gRPC/);
+  });
+});
+
+describe('a broker version a lesson quotes is the one package.json pins', () => {
+  const pinned = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies.aedes;
+  it.each(['en', 'ru'] as const)('lesson 13 (%s): aedes', (lang) => {
+    const quoted = [...lesson('13', lang).matchAll(/aedes (\d+\.\d+\.\d+)/g)].map((match) => match[1]);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const version of quoted) expect(version).toBe(pinned);
   });
 });
