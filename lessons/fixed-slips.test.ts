@@ -147,6 +147,24 @@ const SLIPS: Slip[] = [
     what: '«чистая сессия» is the glossary term for clean session; «поток» is a stream only',
     absent: { ru: /флагом clean session|Поток труднее проследить/ },
   },
+  {
+    lesson: '14',
+    what: 'a request line and repeated headers per message are HTTP/1.1; a 2-byte WebSocket header holds up to 125 bytes of payload (RFC 6455 §5.2)',
+    present: {
+      en: /Over HTTP\/1\.1 an HTTP\s+request per message[^]*with up to 125 bytes of payload costs a 2-byte header/,
+      ru: /В HTTP\/1\.1 HTTP-запрос\s+на каждое сообщение[^]*с данными до 125 байт стоит два байта заголовка/,
+    },
+  },
+  {
+    lesson: '14',
+    what: "SSE builds in reconnection and Last-Event-ID; the replay is the server's",
+    absent: { en: /reconnection and replay built in/, ru: /переподключение и повтор встроены/ },
+  },
+  {
+    lesson: '14',
+    what: 'the slang «получатель может лежать»; fan-out is «веерная рассылка»',
+    absent: { ru: /может лежать|чтобы рассылка и письма/ },
+  },
 ];
 
 describe('the slips issue 55 listed stay out of the lessons', () => {
