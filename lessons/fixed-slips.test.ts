@@ -96,6 +96,16 @@ const SLIPS: Slip[] = [
     absent: { en: /Twelve users fit/, ru: /Двенадцать пользователей/ },
   },
   {
+    lesson: '02',
+    what: 'keyset pagination can go either way from a known row; only our API is forward-only',
+    absent: { en: /it only goes forward, step by step/, ru: /ходит только вперёд и по шагу/ },
+  },
+  {
+    lesson: '02',
+    what: 'a media type is «тип содержимого» in Russian, as the lesson defines it',
+    absent: { ru: /или в media type/ },
+  },
+  {
     lesson: '03',
     what: 'the JSON answer\'s size is read from the traffic, never typed',
     absent: { en: /JSON answer is \d+ bytes/, ru: /ответ в JSON занимает \d+ байт/ },
