@@ -136,6 +136,15 @@ const SLIPS: Slip[] = [
     absent: { ru: /запрос так, чтобы он запрашивал/ },
   },
   {
+    lesson: '05',
+    what: 'Connect GET is for NO_SIDE_EFFECTS methods: an IDEMPOTENT one may have side effects and stays POST',
+    absent: {
+      en: /GET for idempotent methods|for idempotent methods, a `GET`/,
+      ru: /GET (в Connect )?для идемпотентных методов|для идемпотентных методов и вовсе `GET`/,
+    },
+    present: { en: /marked only `IDEMPOTENT`/, ru: /только `IDEMPOTENT`/ },
+  },
+  {
     lesson: '10',
     what: 'HTTP can push a subscription (SSE, lesson 08): only one request with one response cannot',
     absent: { en: /HTTP requests cannot do that/, ru: /Обычным HTTP-запросам это не под силу/ },
