@@ -208,6 +208,12 @@ describe('the slips issue 55 listed stay out of the lessons', () => {
   });
 });
 
+describe('one English word for email across the course (web/glossary/house-words.ts)', () => {
+  it.each(lessons.map((each) => each.folder))('%s: "email", never "e-mail"', (folder) => {
+    expect(lessons.find((each) => each.folder === folder)!.markdown.en ?? '').not.toMatch(/\be-mails?\b/i);
+  });
+});
+
 describe('a broker version a lesson quotes is the one package.json pins', () => {
   const pinned = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies
     .aedes;
