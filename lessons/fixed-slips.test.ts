@@ -106,6 +106,11 @@ const SLIPS: Slip[] = [
     absent: { ru: /или в media type/ },
   },
   {
+    lesson: '02',
+    what: 'real time is «в реальном времени», as lesson 10 writes it, not the English «real-time»',
+    absent: { ru: /real-time/ },
+  },
+  {
     lesson: '03',
     what: "the JSON answer's size is read from the traffic, never typed",
     absent: { en: /JSON answer is \d+ bytes/, ru: /ответ в JSON занимает \d+ байт/ },
