@@ -1,6 +1,7 @@
 // The factual errors and Russian slips issue 55 listed, held out of the lessons in both languages.
 // They were fixed once and came back unnoticed when a merge took an older lesson 04 whole, so each
 // one is a test: the wrong words must be absent, and where a fix added a fact, the fact present.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLessonFolders } from '../web/lessons/lesson-files.ts';
@@ -83,6 +84,111 @@ const SLIPS: Slip[] = [
     absent: { en: /\*\*HTTP\*\* is text/, ru: /\*\*HTTP\*\* — это текст/ },
     present: { en: /\*\*HTTP\/1\.x\*\* is text/, ru: /\*\*HTTP\/1\.x\*\* — это текст/ },
   },
+  {
+    lesson: '02',
+    what: "a problem's `type` URI is not fetched automatically, but it may be opened for documentation (RFC 9457 §3.1.1)",
+    absent: { en: /nobody fetches that URL/, ru: /сам URL никто не открывает/ },
+    present: { en: /should not fetch that URL on its own/, ru: /не должен сам загружать этот URL/ },
+  },
+  {
+    lesson: '02',
+    what: "the seed's size comes from the code, never typed",
+    absent: { en: /Twelve users fit/, ru: /Двенадцать пользователей/ },
+  },
+  {
+    lesson: '02',
+    what: 'keyset pagination can go either way from a known row; only our API is forward-only',
+    absent: { en: /it only goes forward, step by step/, ru: /ходит только вперёд и по шагу/ },
+  },
+  {
+    lesson: '02',
+    what: 'a media type is «тип содержимого» in Russian, as the lesson defines it',
+    absent: { ru: /или в media type/ },
+  },
+  {
+    lesson: '02',
+    what: 'real time is «в реальном времени», as lesson 10 writes it, not the English «real-time»',
+    absent: { ru: /real-time/ },
+  },
+  {
+    lesson: '03',
+    what: "the JSON answer's size is read from the traffic, never typed",
+    absent: { en: /JSON answer is \d+ bytes/, ru: /ответ в JSON занимает \d+ байт/ },
+  },
+  {
+    lesson: '03',
+    what: 'ProtoJSON leaves out only default values of fields without presence',
+    absent: { en: /fields with default values are left out/, ru: /поля со значениями по умолчанию не пишутся/ },
+  },
+  {
+    lesson: '03',
+    what: 'presence is «признак наличия», one term',
+    absent: { ru: /признак присутствия/ },
+  },
+  {
+    lesson: '05',
+    what: 'gRPC needs HTTP/2 itself (its wire spec), not "many streams on one connection"',
+    absent: { en: /three things from HTTP\/2: many streams/, ru: /от HTTP\/2 нужны три вещи: много потоков/ },
+  },
+  {
+    lesson: '05',
+    what: "a gRPC-Web call's HTTP status is 200 once the server took the call, not always (a proxy may answer otherwise)",
+    absent: { en: /HTTP status is always `200`/, ru: /HTTP-статус всегда `200`/ },
+  },
+  {
+    lesson: '05',
+    what: 'the tautology «запрос … запрашивал»',
+    absent: { ru: /запрос так, чтобы он запрашивал/ },
+  },
+  {
+    lesson: '05',
+    what: 'Connect GET is for NO_SIDE_EFFECTS methods: an IDEMPOTENT one may have side effects and stays POST',
+    absent: {
+      en: /GET for idempotent methods|for idempotent methods, a `GET`/,
+      ru: /GET (в Connect )?для идемпотентных методов|для идемпотентных методов и вовсе `GET`/,
+    },
+    present: { en: /marked only `IDEMPOTENT`/, ru: /только `IDEMPOTENT`/ },
+  },
+  {
+    lesson: '10',
+    what: 'HTTP can push a subscription (SSE, lesson 08): only one request with one response cannot',
+    absent: { en: /HTTP requests cannot do that/, ru: /Обычным HTTP-запросам это не под силу/ },
+    present: { en: /over SSE instead/, ru: /через SSE/ },
+  },
+  {
+    lesson: '10',
+    what: '«её» that named the cell instead of the schema',
+    absent: { ru: /в любой ячейке, чтобы её полистать/ },
+  },
+  {
+    lesson: '13',
+    what: "QoS 2's exactly-once holds on one hop, and en says what ru says",
+    absent: { en: /exactly-once between two hops/ },
+    present: { en: /exactly-once on one hop/, ru: /на одном участке пути/ },
+  },
+  {
+    lesson: '13',
+    what: '«чистая сессия» is the glossary term for clean session; «поток» is a stream only',
+    absent: { ru: /флагом clean session|Поток труднее проследить/ },
+  },
+  {
+    lesson: '14',
+    what: 'a request line and repeated headers per message are HTTP/1.1; a 2-byte WebSocket header holds up to 125 bytes of payload (RFC 6455 §5.2)',
+    present: {
+      en: /Over HTTP\/1\.1 an HTTP\s+request per message[\s\S]*with up to 125 bytes of payload costs a 2-byte header/,
+      ru: /В HTTP\/1\.1 HTTP-запрос\s+на каждое сообщение[\s\S]*с данными до 125 байт стоит два байта заголовка/,
+    },
+  },
+  {
+    lesson: '14',
+    what: "SSE builds in reconnection and Last-Event-ID; the replay is the server's",
+    absent: { en: /reconnection and replay built in/, ru: /переподключение и повтор встроены/ },
+  },
+  {
+    lesson: '14',
+    what: 'the slang «получатель может лежать»; fan-out is «веерная рассылка»',
+    absent: { ru: /может лежать|чтобы рассылка и письма/ },
+  },
 ];
 
 describe('the slips issue 55 listed stay out of the lessons', () => {
@@ -104,5 +210,21 @@ describe('the slips issue 55 listed stay out of the lessons', () => {
     const sentence = first.text.slice(first.text.search(word) - 2).split('\n')[0]!;
     // the first use is the definition: the word in bold, then what it is
     expect(sentence, first.folder).toMatch(lang === 'en' ? /^\*\*runner\*\* — a real gRPC client/ : /^\*\*раннер\*\* — настоящий клиент gRPC/);
+  });
+});
+
+describe('one English word for email across the course (web/glossary/house-words.ts)', () => {
+  it.each(lessons.map((each) => each.folder))('%s: "email", never "e-mail"', (folder) => {
+    expect(lessons.find((each) => each.folder === folder)!.markdown.en ?? '').not.toMatch(/\be-mails?\b/i);
+  });
+});
+
+describe('a broker version a lesson quotes is the one package.json pins', () => {
+  const pinned = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies
+    .aedes;
+  it.each(['en', 'ru'] as const)('lesson 13 (%s): aedes', (lang) => {
+    const quoted = [...lesson('13', lang).matchAll(/aedes (\d+\.\d+\.\d+)/g)].map((match) => match[1]);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const version of quoted) expect(version).toBe(pinned);
   });
 });
