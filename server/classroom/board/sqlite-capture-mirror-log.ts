@@ -14,13 +14,21 @@ CREATE TABLE IF NOT EXISTS classroom_capture_mirror (
 CREATE INDEX IF NOT EXISTS classroom_capture_mirror_session ON classroom_capture_mirror (session_key, id);
 `;
 
-/** A session's oldest batches beyond MIRRORED_BATCHES are trimmed once every this many appends of it. */
+/**
+ * Bytes of batches kept per session on disk: the newest batches up to this many (the tap's ring
+ * holds 4 MiB of a session; this spans its processes), so a student streaming large messages
+ * cannot fill the teacher's disk. The oldest go first.
+ */
+export const MIRRORED_SESSION_BYTES = 16 * 1024 * 1024;
+/** A session is trimmed to MIRRORED_BATCHES and MIRRORED_SESSION_BYTES once every this many appends of it, or this many bytes. */
 const TRIM_EVERY = 100;
+const TRIM_EVERY_BYTES = 1024 * 1024;
 
 /**
  * One process: a session's batches in the domain's SQLite file (its own connection, as the
  * classroom's store has), so the same instance's next process judges a report that was in
- * flight across a restart from what the last one captured. Sessions silent for MIRROR_TTL_MS go
+ * flight across a restart from what the last one captured. Per session at most MIRRORED_BATCHES
+ * batches and MIRRORED_SESSION_BYTES bytes, the newest. Sessions silent for MIRROR_TTL_MS go
  * (`forgetSilent`, at start and from the plugin's timer).
  */
 export class SqliteCaptureMirrorLog implements CaptureMirrorLog {
@@ -28,8 +36,10 @@ export class SqliteCaptureMirrorLog implements CaptureMirrorLog {
   private readonly insert: Database.Statement;
   private readonly select: Database.Statement;
   private readonly trim: Database.Statement;
+  private readonly trimBytes: Database.Statement;
   private readonly forget: Database.Statement;
-  private readonly appendsSinceTrim = new Map<string, number>();
+  /** session key → appends and bytes since its last trim */
+  private readonly sinceTrim = new Map<string, { appends: number; bytes: number }>();
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -42,6 +52,12 @@ export class SqliteCaptureMirrorLog implements CaptureMirrorLog {
     this.trim = this.db.prepare(
       'DELETE FROM classroom_capture_mirror WHERE session_key = ? AND id <= (SELECT id FROM classroom_capture_mirror WHERE session_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
     );
+    // the newest rows whose running total of bytes stays within the cap are kept
+    this.trimBytes = this.db.prepare(
+      `DELETE FROM classroom_capture_mirror WHERE session_key = ? AND id <= (
+         SELECT id FROM (SELECT id, SUM(LENGTH(frame) + LENGTH(connections)) OVER (ORDER BY id DESC) AS newer FROM classroom_capture_mirror WHERE session_key = ?)
+         WHERE newer > ? ORDER BY id DESC LIMIT 1)`,
+    );
     this.forget = this.db.prepare(
       'DELETE FROM classroom_capture_mirror WHERE session_key IN (SELECT session_key FROM classroom_capture_mirror GROUP BY session_key HAVING MAX(at) < ?)',
     );
@@ -50,13 +66,16 @@ export class SqliteCaptureMirrorLog implements CaptureMirrorLog {
 
   async append(sessionKey: string, batch: MirroredBatch): Promise<void> {
     this.insert.run(sessionKey, batch.process, batch.connections, Buffer.from(batch.frame), batch.cleared ? 1 : 0, Date.now());
-    const appends = (this.appendsSinceTrim.get(sessionKey) ?? 0) + 1;
-    if (appends < TRIM_EVERY) {
-      this.appendsSinceTrim.set(sessionKey, appends);
+    const since = this.sinceTrim.get(sessionKey) ?? { appends: 0, bytes: 0 };
+    since.appends += 1;
+    since.bytes += batch.frame.length + batch.connections.length;
+    if (since.appends < TRIM_EVERY && since.bytes < TRIM_EVERY_BYTES) {
+      this.sinceTrim.set(sessionKey, since);
       return;
     }
-    this.appendsSinceTrim.delete(sessionKey);
+    this.sinceTrim.delete(sessionKey);
     this.trim.run(sessionKey, sessionKey, MIRRORED_BATCHES);
+    this.trimBytes.run(sessionKey, sessionKey, MIRRORED_SESSION_BYTES);
   }
 
   async batches(sessionKey: string): Promise<MirroredBatch[]> {

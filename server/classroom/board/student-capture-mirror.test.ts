@@ -12,7 +12,7 @@ import { TapSocket } from '../../tap/tap-socket.ts';
 import { ExerciseVerdicts } from './exercise-verdicts.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from '../names/lesson-catalog.ts';
 import { RedisCaptureMirrorLog } from './redis-capture-mirror-log.ts';
-import { SqliteCaptureMirrorLog } from './sqlite-capture-mirror-log.ts';
+import { MIRRORED_SESSION_BYTES, SqliteCaptureMirrorLog } from './sqlite-capture-mirror-log.ts';
 import { MIRROR_TTL_MS, StudentCaptureMirror } from './student-capture-mirror.ts';
 
 // A pass captured by one process is judged by another (the survivor of a failover, the same
@@ -104,5 +104,23 @@ describe('StudentCaptureMirror', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('keeps at most MIRRORED_SESSION_BYTES of a session on disk, the newest', async () => {
+    const log = new SqliteCaptureMirrorLog(':memory:');
+    const batch = (index: number) => ({ process: 'p', connections: `[${index}]`, frame: new Uint8Array(256 * 1024), cleared: false });
+    const total = (MIRRORED_SESSION_BYTES / (256 * 1024)) * 2;
+    for (let index = 0; index < total; index++) await log.append('student', batch(index));
+    await log.append('other', batch(0));
+    const kept = await log.batches('student');
+    const bytes = kept.reduce((sum, entry) => sum + entry.frame.length + entry.connections.length, 0);
+    expect(bytes).toBeLessThanOrEqual(MIRRORED_SESSION_BYTES + 256 * 1024 * 4);
+    expect(kept.length).toBeGreaterThan(MIRRORED_SESSION_BYTES / (256 * 1024) / 2);
+    // the newest are the ones kept, in order
+    expect(kept.at(-1)?.connections).toBe(`[${total - 1}]`);
+    expect(kept.map((entry) => Number(entry.connections.slice(1, -1)))).toEqual(kept.map((_, at) => total - kept.length + at));
+    // another session is not touched
+    expect(await log.batches('other')).toHaveLength(1);
+    log.close();
   });
 });
