@@ -77,6 +77,10 @@ describe.each([
     await expect.poll(() => calls.count(), LIVE).toBe(2);
     expect(await liveRow.count()).toBe(0);
     expect(await inspector.locator('[data-testid="insp-status"]').count()).toBe(0);
+    // the gRPC messages' layer comes lazily, and a message's index counts the rows before it: click
+    // once every layer is in (three messages: two requests, the found user), or the click names a
+    // row that another takes the place of when the layer arrives
+    await expect.poll(() => inspector.locator('[data-testid="insp-message"][data-layer="grpc-message"]').count(), LIVE).toBe(3);
     const statuses = inspector.locator('[data-testid="insp-message"][data-layer="grpc-status"]');
     expect(await statuses.count()).toBe(2);
     await statuses.last().click();
