@@ -7,14 +7,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import { mqttSuite } from '../../server/own-server/checks/mqtt.ts';
-import { freePort, MOSQUITTO } from './mosquitto.ts';
+import { accepting, freePort, MOSQUITTO } from './mosquitto.ts';
 import { failingIds, idsWith, requestOnFreshConnection } from './own-server-starters.ts';
 import { type RunningServer, startServer } from './start-server.ts';
 
@@ -44,17 +43,6 @@ function stepsOf(lang: 'en' | 'ru'): Steps {
 }
 
 const steps = stepsOf('en');
-
-function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** `mosquitto -c broker.conf -v` from the lesson, in the student's folder; its log into a file (a full pipe would stall it). */
 async function startBroker(folder: string, port: number): Promise<ChildProcess> {

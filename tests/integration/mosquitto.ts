@@ -22,7 +22,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function accepting(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on the loopback port. */
+export function accepting(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
