@@ -1,0 +1,59 @@
+// A question about a capture file a lesson carries (issue 52 item 4): "which frame carried the
+// trailers?", "what QoS did the broker grant?". The capture is a file recorded from real clients
+// (lessons/<nn>-<slug>/captures/), the same bytes for every student, so the question is judged
+// over that file's traffic — decoded by wire/ — and the student's answer, never over their
+// session's captures. The page (its card, the inspector it opens the file in) and the server
+// (the board's verdict) evaluate it with this code.
+import type { HttpExchange, WireMessage } from '../../wire/types.ts';
+import type { Check, CheckResult, ExchangeMatch, MessageMatch } from './check-types.ts';
+
+/** What the student is asked about the capture. */
+export type CaptureAsk =
+  /** a value read off an exchange of the capture (a header, a body offset…): typed, or a field clicked in the inspector */
+  | Extract<Check, { type: 'answer' }>
+  /** a field of a decoded message (a granted QoS, a close code…): typed, or the field clicked in the inspector */
+  | Extract<Check, { type: 'message-answer' }>
+  /** the student clicks a message (a frame, a packet) in the inspector: the one picked must match */
+  | { type: 'pick-message'; match: MessageMatch }
+  /** the student clicks an exchange (a request with its response) in the inspector: the one picked must match */
+  | { type: 'pick-exchange'; match: ExchangeMatch };
+
+/** lesson.json's check of such an exercise: `file` is relative to the lesson's folder ("captures/grpc-not-found.pcapng"). */
+export interface CaptureQuestion {
+  type: 'capture';
+  file: string;
+  ask: CaptureAsk;
+}
+
+/**
+ * The answer a pick sends (`answer` of the progress report): the message by its connection, layer,
+ * direction and the offset of its first byte in that direction's stream — what stays the same in
+ * every decode of the file, unlike `index`, which counts the messages of layers decoded before it.
+ */
+export function messagePick(message: Pick<WireMessage, 'conn' | 'layer' | 'dir' | 'range'>): string {
+  return `message ${message.conn} ${message.layer} ${message.dir} ${message.range.start}`;
+}
+
+/** The answer an exchange pick sends: the exchange by its connection and its index there. */
+export function exchangePick(exchange: Pick<HttpExchange, 'conn' | 'index'>): string {
+  return `exchange ${exchange.conn} ${exchange.index}`;
+}
+
+/** The message a pick names, if the capture's traffic holds it. */
+export function pickedMessage(messages: readonly WireMessage[], answer: string): WireMessage | undefined {
+  const wanted = answer.trim();
+  return wanted.startsWith('message ') ? messages.find((message) => messagePick(message) === wanted) : undefined;
+}
+
+/** The exchange a pick names, if the capture's traffic holds it. */
+export function pickedExchange(exchanges: readonly HttpExchange[], answer: string): HttpExchange | undefined {
+  const wanted = answer.trim();
+  return wanted.startsWith('exchange ') ? exchanges.find((exchange) => exchangePick(exchange) === wanted) : undefined;
+}
+
+/** Is `ask` answered by clicking a message or an exchange (rather than typing a value)? */
+export function isPick(ask: CaptureAsk): ask is Extract<CaptureAsk, { type: 'pick-message' | 'pick-exchange' }> {
+  return ask.type === 'pick-message' || ask.type === 'pick-exchange';
+}
+
+export type { CheckResult };
