@@ -6,6 +6,7 @@
 // (the board's verdict) evaluate it with this code.
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import type { Check, CheckResult, ExchangeMatch, MessageMatch } from './check-types.ts';
+import { evaluateCheck, matchesExchange, matchesMessage } from './evaluate-check.ts';
 
 /** What the student is asked about the capture. */
 export type CaptureAsk =
@@ -56,4 +57,33 @@ export function isPick(ask: CaptureAsk): ask is Extract<CaptureAsk, { type: 'pic
   return ask.type === 'pick-message' || ask.type === 'pick-exchange';
 }
 
-export type { CheckResult };
+/** A pick that names nothing the question asks for: another message, or none of the capture's. */
+export interface WrongPick {
+  kind: 'wrong-pick';
+  /** the answer as sent */
+  picked: string;
+}
+
+export type CaptureAskResult = CheckResult | { passed: false; miss: WrongPick };
+
+/** The traffic of one capture file, decoded with every layer loaded (capture-file-traffic.ts reads a file into it). */
+export interface CaptureTraffic {
+  exchanges: readonly HttpExchange[];
+  messages: readonly WireMessage[];
+}
+
+/** Does `answer` answer the question about this capture? Values are compared as `answer` checks compare them. */
+export function evaluateCaptureAsk(ask: CaptureAsk, traffic: CaptureTraffic, answer: string | undefined): CaptureAskResult {
+  if (ask.type === 'answer' || ask.type === 'message-answer') return evaluateCheck(ask, traffic.exchanges, answer, traffic.messages);
+  if (answer === undefined || answer.trim() === '') return { passed: false, miss: { kind: 'no-answer' } };
+  if (ask.type === 'pick-message') {
+    const picked = pickedMessage(traffic.messages, answer);
+    return picked && matchesMessage(ask.match, picked)
+      ? { passed: true, exchanges: [], messages: [picked] }
+      : { passed: false, miss: { kind: 'wrong-pick', picked: answer.trim() } };
+  }
+  const picked = pickedExchange(traffic.exchanges, answer);
+  return picked && matchesExchange(ask.match, picked)
+    ? { passed: true, exchanges: [picked] }
+    : { passed: false, miss: { kind: 'wrong-pick', picked: answer.trim() } };
+}
