@@ -14,6 +14,7 @@ import { ClassStateControls, classStateRoutes } from './controls/class-state-con
 import { ClassroomLiveSide } from './channel/classroom-live-side.ts';
 import type { ClassroomStore } from './stores/classroom-store.ts';
 import { ExerciseVerdicts } from './board/exercise-verdicts.ts';
+import { CaptureQuestionFiles } from './board/capture-question-files.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './names/lesson-catalog.ts';
 import { memberAttemptsRoute } from './board/member-attempts.ts';
 import { RedisClassroomStore } from './stores/redis-classroom-store.ts';
@@ -120,6 +121,9 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
       lessons,
       app.hasDecorator('ownServerRuns') ? app.ownServerRuns : null,
       mirror ? (session) => mirror.elsewhere(session) : null,
+      new CaptureQuestionFiles((file, problem) =>
+        app.log.warn({ file, problem }, 'classroom: a lesson’s capture file cannot be read; its question passes no one'),
+      ),
     ),
     classChanged,
     classListChanged,
