@@ -48,7 +48,7 @@ describe('a question about a lesson’s capture file, judged by the server and c
     (await board()).members.find((member) => member.name === name)?.results.find((result) => result.lesson === 'grpc' && result.exercise === 'find-trailers');
   /** A member; `cookie` false: a browser the server captured nothing of (recording off, another instance's student). */
   const join = async (name: string, cookie: boolean): Promise<Record<string, string>> => {
-    const session = cookie ? { cookie: await newSessionCookie(server.origin) } : {};
+    const session: Record<string, string> = cookie ? { cookie: await newSessionCookie(server.origin) } : {};
     const joined = await post(server.origin, '/_wirelab/class/join', { code, name }, { 'content-type': 'application/json', ...session });
     const { memberToken } = (await joined.json()) as { memberToken: string };
     return { 'content-type': 'application/json', 'x-wirelab-member': memberToken, ...session };
