@@ -66,7 +66,8 @@ function answerProblems(ask: CaptureAsk, traffic: CaptureTraffic, file: string):
     if (!isMatch(ask.match) || typeof ask.field !== 'string') return ['check.ask needs a message match and a field'];
     const values = new Set(traffic.messages.filter((message) => matchesMessage(ask.match, message)).map((message) => message.fields?.[ask.field]));
     values.delete(undefined);
-    if (values.size > 1) return [`check.ask: the messages it matches in ${file} hold different values of ${ask.field}, so the question has more than one answer`];
+    if (values.size > 1)
+      return [`check.ask: the messages it matches in ${file} hold different values of ${ask.field}, so the question has more than one answer`];
   }
   const probed = evaluateCaptureAsk(ask, traffic, PROBE_ANSWER);
   const hasValue = !probed.passed && (probed.miss.kind === 'wrong-answer' || probed.miss.kind === 'wrong-message-answer');
