@@ -32,8 +32,8 @@ capture() {
 }
 
 # wanted NN: was lesson NN named on the command line (or nothing named)?
-wanted() { [ $# -eq 0 ] || [ -z "${only:-}" ] || [[ " $only " == *" $1 "* ]]; }
 only="$*"
+wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 
 wait_port() { for _ in $(seq 50); do (echo >"/dev/tcp/$1/$2") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
