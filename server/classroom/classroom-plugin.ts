@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER } from '../../contracts/class-channel/messages.ts';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import type { CellPushDeps } from './controls/cell-drafts.ts';
+import type { CaptureShowDeps } from './controls/shown-capture.ts';
 import { classChannelRoute, sameSecret } from './channel/class-channel.ts';
 import { ClassDataReset, dataResetRoute } from './controls/class-data-reset.ts';
 import { sendError } from './class-errors.ts';
@@ -107,6 +108,12 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     history,
     log: app.log,
   };
+  // a shared capture on the followers' screens: one the shared captures' plugin keeps (server/shared-captures)
+  const captureShow: CaptureShowDeps = {
+    isLive: (id) => app.hasDecorator('sharedCaptures') && app.sharedCaptures.isLive(id),
+    deliver: (code, navigation) => side.deliverNavigation(code, navigation),
+    history,
+  };
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
@@ -154,6 +161,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     writeFreeze: side.writeFreeze,
     teacherActions,
     cellPush,
+    captureShow,
+    deliverNavigation: (code, navigation) => side.deliverNavigation(code, navigation),
     board: (code) => side.board(code),
     classSummaries: () => side.classSummaries(),
     classChanged,

@@ -16,6 +16,7 @@ import {
 import { boardToCsv } from '../board/board-csv.ts';
 import type { BoardPushes } from '../board/board-pushes.ts';
 import { pushCell, type CellPushDeps } from '../controls/cell-drafts.ts';
+import { showCapture, type CaptureShowDeps } from '../controls/shown-capture.ts';
 import { sendError } from '../class-errors.ts';
 import { logClassEvent } from '../class-log.ts';
 import type { ClassWriteFreeze } from '../controls/class-write-freeze.ts';
@@ -65,6 +66,9 @@ export interface ClassChannelDeps {
   writeFreeze: ClassWriteFreeze;
   teacherActions: TeacherChannelActions;
   cellPush: CellPushDeps;
+  captureShow: CaptureShowDeps;
+  /** where the leading teacher sent the class, to the followers here and on the other instances (classroom-live-side.ts) */
+  deliverNavigation(code: string, navigation: Navigation): Promise<void>;
   board(code: string): Promise<Board | null>;
   classSummaries(): Promise<ClassSummary[]>;
   classChanged(code: string): void;
@@ -302,6 +306,8 @@ class ClassChannel {
         return sendJson(socket, { type: 'leading', code, relaying: Boolean(this.session && this.app.captures) });
       }
       case 'navigate':
+        // a shared capture on the followers' screens (shown-capture.ts), or the teacher's place in the lessons
+        if ('capture' in message) return sendJson(socket, await showCapture(deps.captureShow, teacher.leading, message.capture));
         return this.navigate(teacher.leading, message);
       case 'push-cell':
         // from the tab that leads: its own browser session's secrets are the ones to blank
@@ -339,10 +345,7 @@ class ClassChannel {
     // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
     const navigation = readNavigation(message, deps.lessons);
     if (!navigation) return;
-    const room = deps.live.room(leading);
-    room.navigation = navigation;
-    deps.live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
-    await deps.fanout?.navigated(leading, room.navigation);
+    await deps.deliverNavigation(leading, navigation);
   }
 
   private onClose(): void {
