@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { Suspense, useContext, useState } from 'react';
 import { SHARED_CAPTURE_EXPIRY_NAMES, type SharedCaptureExpiry } from '../../contracts/shared-capture/shared-capture.ts';
+import { ClassroomPartsContext } from '../kit/classroom-parts.ts';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import type { CaptureStore } from './capture-store.ts';
 import { expiryText, shareCapture, type ShareOutcome } from './share-capture.ts';
@@ -32,6 +33,8 @@ export function ShareCaptureBar({
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<ShareOutcome | null>(null);
   const [copied, setCopied] = useState(false);
+  // in a tab that leads a class: «Показать классу» once the capture is shared (the app shell provides it)
+  const ShowToClass = useContext(ClassroomPartsContext)?.ShowCaptureToClass;
 
   const create = async () => {
     setSending(true);
@@ -99,6 +102,11 @@ export function ShareCaptureBar({
                 {copied ? t.copied : t.copy}
               </button>
               <span>{t.expiresAt(expiryText(outcome.created.expiresAt, lang))}</span>
+              {ShowToClass && (
+                <Suspense fallback={null}>
+                  <ShowToClass captureId={outcome.created.id} openHere />
+                </Suspense>
+              )}
             </span>
           )}
           {outcome && !outcome.ok && (
