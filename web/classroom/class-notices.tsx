@@ -6,6 +6,7 @@ import { Link } from '../kit/router.tsx';
 import type { ClassAssignment, ClassTimer, TeacherNavigation } from '../../contracts/class-channel/messages.ts';
 import { exerciseHref, exerciseName } from './exercise-names.ts';
 import { bringBackNotice, dismissNotice, goWhereTheTeacherIs, useStudentClass, type FollowPauseReason, type StudentState } from './student-class.ts';
+import { shareStrings } from '../inspector/share-strings.ts';
 import { classroomStrings } from './strings.ts';
 import { timeLeftText } from './timer-text.ts';
 import { useTimeLeft } from './use-time-left.ts';
@@ -203,10 +204,10 @@ function headingText(id: string): string {
 
 /** The place the teacher is at: the lesson's title, and the heading's text when this page shows it; or the capture shown to the class. */
 function placeName(navigation: TeacherNavigation, lang: 'en' | 'ru'): string {
-  if ('capture' in navigation) return classroomStrings[lang].teacherCapturePlace;
-  const lesson = lessonIndex.find((entry) => entry.slug === navigation.lesson);
-  const title = lesson ? lesson.headline[lang].title : '';
-  const heading = navigation.section ? headingText(navigation.section) : '';
+  // a shared capture: its page's title, as the follower's language names it
+  const lesson = 'capture' in navigation ? undefined : lessonIndex.find((entry) => entry.slug === navigation.lesson);
+  const title = 'capture' in navigation ? shareStrings[lang].sharedTitle : lesson ? lesson.headline[lang].title : '';
+  const heading = 'section' in navigation && navigation.section ? headingText(navigation.section) : '';
   return (
     [title && (lang === 'ru' ? `«${title}»` : `“${title}”`), heading && `§\u00a0${heading}`].filter(Boolean).join(', ') ||
     (lang === 'ru' ? 'список уроков' : 'the lesson list')

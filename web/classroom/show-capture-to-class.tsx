@@ -3,6 +3,7 @@ import { useLang, useStrings } from '../kit/lang-context.ts';
 import { navigate } from '../kit/router.tsx';
 import { classroomStrings } from './strings.ts';
 import { showCaptureToClass, useLeading } from './teacher-class.ts';
+import './classroom.css';
 
 /**
  * «Показать классу» / "Show to the class" (README.md, "A shared capture on the class's screens"):

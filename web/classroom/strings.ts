@@ -236,8 +236,6 @@ export const classroomStrings = {
     showCaptureHint: 'Every student who follows you opens this capture, read-only, in their own language; those who start following later land on it too.',
     showingCapture: 'Showing…',
     captureShown: 'On the screens of the students who follow.',
-    /** where the teacher is, for a follower who waits (follow paused) */
-    teacherCapturePlace: 'the capture the teacher shows the class',
     // freezing the students' writes
     freeze: 'Freeze the students’ writes',
     freezeHint:
@@ -510,7 +508,6 @@ export const classroomStrings = {
       'Каждый студент, который следит за вами, откроет эту запись только для чтения — на своём языке; кто начнёт следить позже, тоже попадёт на неё.',
     showingCapture: 'Показываем…',
     captureShown: 'Запись на экранах студентов, которые следят за вами.',
-    teacherCapturePlace: 'запись, которую преподаватель показывает классу',
     // заморозка записи
     freeze: 'Заморозить запись у студентов',
     freezeHint: 'Пока вы показываете, любая запись студента в сети (REST, GraphQL, gRPC) в его собственные данные отклоняется ошибкой протокола; читать можно.',
