@@ -33,7 +33,7 @@ async function captureShown(page: Page): Promise<void> {
 }
 
 describe('a shared capture on the class’s screens', () => {
-  it('opens on every follower’s screen in their own language, with the same rows, without a reload', { timeout: 180_000 }, async () => {
+  it('opens on every follower’s screen in their own language, with the same rows, without a reload', { timeout: 240_000 }, async () => {
     const { origin } = lab.server;
     const key = lab.server.app.classroom.teacherKey;
     const desk = await openPage(lab.browser);
