@@ -37,8 +37,8 @@ export interface BoardMember {
   following: boolean;
   /** following with the page visible (Page Visibility API): a student who watches, not one who is idle */
   watching: boolean;
-  /** where the student's page is, as it last said (null: offline, or a page that has not said) */
-  place: Navigation | null;
+  /** where the student's page is, as it last said: a lesson's place or a shared capture (null: offline, or a page that has not said) */
+  place: TeacherNavigation | null;
   /** why a follower's page is not where the teacher is (null: it follows, or the student does not follow at all) */
   waits: FollowWait | null;
   results: BoardResult[];
@@ -381,6 +381,8 @@ export type ClientMessage =
   | { type: 'active' }
   /** where the page is and why it is not where the teacher is (after `joined`, and on each change): the desk shows it */
   | ({ type: 'place'; waits: FollowWait | null } & Navigation)
+  /** the page is a shared capture's (the one the teacher shows, or another) */
+  | ({ type: 'place'; waits: FollowWait | null } & CaptureNavigation)
   // the teacher
   | { type: 'create-class'; title: string }
   | { type: 'watch'; code: string }

@@ -85,6 +85,12 @@ describe('a shared capture on the class’s screens', () => {
       expect(await page.getByTestId('class-show-capture').count()).toBe(0);
       expect(await page.getByTestId('shared-capture-delete').count()).toBe(0);
     }
+    // the desk says where they are
+    for (const name of ['Sam', 'Ольга']) {
+      const place = desk.locator(`[data-testid="board-row"][data-name="${name}"] [data-testid="board-place"]`);
+      await expect.poll(() => attributeNow(place, 'data-capture'), LIVE).toBe(id);
+      expect(await textNow(place)).toContain('в записи по ссылке');
+    }
     expect(await textNow(sam.getByTestId('shared-capture-expiry'))).toMatch(/^Read-only\. Kept until /);
     expect(await textNow(olga.getByTestId('shared-capture-expiry'))).toMatch(/^Только для чтения\. Хранится до /);
     expect(await textNow(sam.locator('.shared-capture h1'))).toBe('Shared capture');

@@ -2,7 +2,8 @@
 // channel of a real server, the tab that leads a class sends `navigate {capture}`; followers get
 // it (and one who joins later, with `onJoin`), a student who stopped following does not; an id of
 // another shape, one the server never kept, an expired and a deleted capture, and a tab that leads
-// no class get NO_SUCH_CAPTURE, and nothing of that reaches a student or stops the class.
+// no class get NO_SUCH_CAPTURE, and nothing of that reaches a student or stops the class. A
+// student's page on a shared capture says so to the desk.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,16 @@ describe('a shared capture on the class’s screens', () => {
     // the board's history lists it, once
     const board = (await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacherHeaders })).json()) as Board;
     expect(board.history.filter((action) => action.kind === 'capture-shown').map((action) => action.capture)).toEqual([id]);
+
+    // the desk's "now" column: a page on a shared capture says which; an id of another shape is no place
+    const placeOf = async (name: string) =>
+      ((await (await fetch(`${server.origin}/_wirelab/class/classes/${code}/board`, { headers: teacherHeaders })).json()) as Board).members.find(
+        (member) => member.name === name,
+      )?.place;
+    late.socket.send(JSON.stringify({ type: 'place', capture: id, waits: null }));
+    await expect.poll(() => placeOf('Lee')).toEqual({ capture: id });
+    late.socket.send(JSON.stringify({ type: 'place', capture: '../../x', waits: null }));
+    await expect.poll(() => placeOf('Lee')).toBeNull();
 
     for (const channel of [lead, ada, boris, late]) channel.socket.close();
   });

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
+import { parseRoute } from '../kit/routes.ts';
 import { watchTyping, workInProgress } from '../kit/work-in-progress.ts';
 import { onExerciseEvent, setBoardVerdict, setMissCount, type ExerciseEvent, type MissCount } from '../lessons/exercise-events.ts';
 import { markPassed, passesMadeHere, readProgress } from '../lessons/progress.ts';
@@ -388,9 +389,14 @@ function watchPlace(): void {
 function tellPlace(): void {
   if (socket?.readyState !== WebSocket.OPEN || state.channel !== 'open') return;
   const place = navigationOf(window.location.pathname, window.location.hash);
+  const route = parseRoute(window.location.pathname);
   const waits = state.following && state.followPaused ? state.followPaused.reason : null;
-  // a page that is no lesson is sent as such: the server keeps no place for it
-  const text = JSON.stringify({ type: 'place', lesson: place ? place.lesson : 'other-page', section: place?.section ?? '', waits });
+  // a shared capture's page says which; a page that is no lesson is sent as such: the server keeps no place for it
+  const text = JSON.stringify(
+    route.kind === 'capture'
+      ? { type: 'place', capture: route.id, waits }
+      : { type: 'place', lesson: place ? place.lesson : 'other-page', section: place?.section ?? '', waits },
+  );
   if (text === placeSent) return;
   placeSent = text;
   socket.send(text);

@@ -10,9 +10,11 @@ import {
   type Board,
   type ClassSummary,
   type FollowWait,
+  type CaptureNavigation,
   type Navigation,
   teacherKeyLimitedReason,
 } from '../../../contracts/class-channel/messages.ts';
+import { SHARED_CAPTURE_ID } from '../../../contracts/shared-capture/shared-capture.ts';
 import { boardToCsv } from '../board/board-csv.ts';
 import type { BoardPushes } from '../board/board-pushes.ts';
 import { pushCell, type CellPushDeps } from '../controls/cell-drafts.ts';
@@ -104,6 +106,11 @@ function readNavigation(message: Message, lessons: LessonCatalog): Navigation | 
   const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
   if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return null;
   return { lesson, section };
+}
+
+/** A shared capture's page a student's page says it is on (its id's shape only: where the page is, nothing is sent on). */
+function capturePlace(id: unknown): CaptureNavigation | null {
+  return typeof id === 'string' && SHARED_CAPTURE_ID.test(id) ? { capture: id } : null;
 }
 
 /** One page's class channel. */
@@ -273,8 +280,8 @@ class ClassChannel {
       await this.deps.store.touch(channel.memberId);
       this.deps.classChanged(code);
     } else if (message.type === 'place') {
-      // the desk's "where, and why not following"; a place that is no lesson is kept as unknown
-      const place = readNavigation(message, this.deps.lessons);
+      // the desk's "where, and why not following"; a place that is no lesson nor a shared capture is kept as unknown
+      const place = 'capture' in message ? capturePlace(message.capture) : readNavigation(message, this.deps.lessons);
       const waits = FOLLOW_WAITS.includes(message.waits as FollowWait) ? (message.waits as FollowWait) : null;
       if (JSON.stringify([place, waits]) === JSON.stringify([channel.place, channel.waits])) return;
       channel.place = place;

@@ -23,7 +23,7 @@ export type { MemberOutReason, Navigation, TeacherNavigation };
 export interface PresenceFlags {
   following: boolean;
   watching: boolean;
-  place?: Navigation | null;
+  place?: TeacherNavigation | null;
   waits?: FollowWait | null;
 }
 /** Who has a class channel open on one instance: member id → following, watching. */
@@ -90,7 +90,7 @@ interface FanoutEvent {
 interface PresenceEntry {
   until: number;
   /** member id, following, watching, place, waits (the last three absent in an entry written by an older instance) */
-  members: Array<[number, boolean, boolean?, (Navigation | null)?, (FollowWait | null)?]>;
+  members: Array<[number, boolean, boolean?, (TeacherNavigation | null)?, (FollowWait | null)?]>;
   /** the browser sessions of those members' channels (absent in an entry written by an older instance) */
   sessions?: string[];
 }
