@@ -37,8 +37,8 @@ export interface BoardMember {
   following: boolean;
   /** following with the page visible (Page Visibility API): a student who watches, not one who is idle */
   watching: boolean;
-  /** where the student's page is, as it last said (null: offline, or a page that has not said) */
-  place: Navigation | null;
+  /** where the student's page is, as it last said: a lesson's place or a shared capture (null: offline, or a page that has not said) */
+  place: TeacherNavigation | null;
   /** why a follower's page is not where the teacher is (null: it follows, or the student does not follow at all) */
   waits: FollowWait | null;
   results: BoardResult[];
@@ -263,6 +263,8 @@ export const CLASS_ACTION_KINDS = [
   'assigned',
   'assignment-cleared',
   'cell-sent',
+  // a shared capture put on the followers' screens (`capture`: its id)
+  'capture-shown',
   'frozen',
   'unfrozen',
   // not the teacher's own: joins to the class refused by the per-address limit (at most one line a minute)
@@ -284,6 +286,8 @@ export interface ClassAction {
   lesson?: string;
   exercise?: string;
   cell?: string;
+  /** capture-shown: the shared capture's id */
+  capture?: string;
 }
 /** Actions kept per class; older ones are forgotten. */
 export const MAX_CLASS_ACTIONS_KEPT = 100;
@@ -295,6 +299,22 @@ export interface Navigation {
   /** a heading id of the lesson, or '' */
   section: string;
 }
+
+/**
+ * The teacher put a shared capture on the class's screens (contracts/shared-capture): each
+ * follower opens `/<their own language>/capture/<id>`, read-only. The server relays only the id of
+ * a capture it keeps and that has not expired.
+ */
+export interface CaptureNavigation {
+  /** the shared capture's id (contracts/shared-capture: SHARED_CAPTURE_ID) */
+  capture: string;
+}
+
+/** Where following takes a follower: a lesson's place, or a shared capture. */
+export type TeacherNavigation = Navigation | CaptureNavigation;
+
+/** A shared capture, not a lesson's place. */
+export const isCaptureNavigation = (navigation: TeacherNavigation): navigation is CaptureNavigation => 'capture' in navigation;
 
 /**
  * Why a follower's page stays where it is when the teacher moves (the page shows where the teacher
@@ -327,6 +347,8 @@ export type ClassServerErrorCode =
   | 'BAD_TIMER'
   | 'BAD_CELL'
   | 'BAD_FREEZE'
+  /** the teacher showed a capture that is not one: an id of another shape, unknown, expired or deleted */
+  | 'NO_SUCH_CAPTURE'
   | 'TEACHER_KEY_REQUIRED'
   | 'TEACHER_KEY_LIMITED'
   | 'RATE_LIMITED'
@@ -380,11 +402,15 @@ export type ClientMessage =
   | { type: 'active' }
   /** where the page is and why it is not where the teacher is (after `joined`, and on each change): the desk shows it */
   | ({ type: 'place'; waits: FollowWait | null } & Navigation)
+  /** the page is a shared capture's (the one the teacher shows, or another) */
+  | ({ type: 'place'; waits: FollowWait | null } & CaptureNavigation)
   // the teacher
   | { type: 'create-class'; title: string }
   | { type: 'watch'; code: string }
   | { type: 'lead'; code: string }
   | ({ type: 'navigate' } & Navigation)
+  /** from the tab that leads the class (after `lead`): the followers open this shared capture */
+  | ({ type: 'navigate' } & CaptureNavigation)
   | { type: 'export'; code: string; format: 'csv' | 'json' }
   | { type: 'rename-member'; code: string; memberId: number; name: string }
   | { type: 'remove-member'; code: string; memberId: number }
@@ -416,7 +442,7 @@ export type ServerMessage =
   /** the teacher reset this browser's data (its sandbox) to the starting data */
   | { type: 'data-reset' }
   /** where the teacher is; `onJoin`: the place replayed right after `joined`, not a move of the teacher's */
-  | ({ type: 'navigate'; onJoin?: true } & Navigation)
+  | ({ type: 'navigate'; onJoin?: true } & TeacherNavigation)
   /** the teacher sent a version of a cell: the page offers it on that cell, to take or dismiss */
   | ({ type: 'cell-draft' } & CellDraft)
   /** `reset`'s `instance`: the server process whose captures follow (the capture channel's `hello` names it the same way) */
@@ -435,6 +461,8 @@ export type ServerMessage =
   | { type: 'leading'; code: string; relaying: boolean }
   /** a cell was sent to the followers (on every instance) */
   | { type: 'cell-sent'; lesson: string; cell: string }
+  /** the shared capture went to the followers (on every instance) and is where those who follow later land */
+  | { type: 'capture-shown'; capture: string }
   | { type: 'export'; code: string; format: 'csv' | 'json'; text: string }
   | ({ type: 'member-attempts' } & MemberAttempts)
   | ({ type: 'member-server-checks' } & MemberServerChecks)

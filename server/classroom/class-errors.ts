@@ -35,6 +35,10 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
     en: 'A cell sent to the class is a cell of one of the lessons, at most 16 000 characters, from the tab that leads the class',
     ru: 'Классу отправляют ячейку одного из уроков, не длиннее 16 000 символов, из вкладки, которая ведёт класс',
   },
+  NO_SUCH_CAPTURE: {
+    en: 'Only a shared capture this server keeps (not expired, not deleted) can be shown to the class, from the tab that leads it',
+    ru: 'Показать классу можно только запись, которую хранит этот сервер (её срок не истёк, её не удалили), и только из вкладки, которая ведёт класс',
+  },
   BAD_FREEZE: { en: 'Freezing is on: true or off: false', ru: 'Заморозка включается on: true и снимается on: false' },
   TEACHER_KEY_REQUIRED: { en: 'This needs the teacher key', ru: 'Для этого нужен ключ преподавателя' },
   TEACHER_KEY_LIMITED: {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CLASS_CHANNEL_PATH, CLASS_PATH, MEMBER_HEADER, TEACHER_KEY_HEADER } from '../../contracts/class-channel/messages.ts';
 import type { CheckReport } from '../../contracts/own-server/check-result.ts';
 import type { CellPushDeps } from './controls/cell-drafts.ts';
+import type { CaptureShowDeps } from './controls/shown-capture.ts';
 import { classChannelRoute, sameSecret } from './channel/class-channel.ts';
 import { ClassDataReset, dataResetRoute } from './controls/class-data-reset.ts';
 import { sendError } from './class-errors.ts';
@@ -99,15 +100,7 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
   const history = new ClassHistory(store, classChanged);
   const joinsLimited = joinsLimitedNotice(store, history, app.clientBudget.limits.rates.classJoins.perAddress);
   const { controls, stateControls, dataReset, teacherActions } = teacherControlSet(app, { store, side, history, lessons, classChanged, classListChanged });
-  /** The teacher's cell (cell-drafts.ts): to the followers here and on the other instances. */
-  const cellPush: CellPushDeps = {
-    lessons,
-    teacherKey,
-    relayOf: (code) => side.live.existing(code)?.relay,
-    deliver: (code, draft) => side.deliverCellDraft(code, draft),
-    history,
-    log: app.log,
-  };
+  const { cellPush, captureShow } = toFollowers(app, side, { lessons, teacherKey, history });
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
@@ -148,6 +141,8 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     writeFreeze: side.writeFreeze,
     teacherActions,
     cellPush,
+    captureShow,
+    deliverNavigation: (code, navigation) => side.deliverNavigation(code, navigation),
     board: (code) => side.board(code),
     classSummaries: () => side.classSummaries(),
     classChanged,
@@ -155,6 +150,31 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
     relayOf: (code, room) => side.relayOf(code, room),
     publicUrl: options.publicUrl,
   });
+}
+
+/** What the leading tab sends to the followers beside its place, here and on the other instances. */
+function toFollowers(
+  app: FastifyInstance,
+  side: ClassroomLiveSide,
+  { lessons, teacherKey, history }: { lessons: LessonCatalog; teacherKey: string; history: ClassHistory },
+): { cellPush: CellPushDeps; captureShow: CaptureShowDeps } {
+  return {
+    // the teacher's cell (cell-drafts.ts)
+    cellPush: {
+      lessons,
+      teacherKey,
+      relayOf: (code) => side.live.existing(code)?.relay,
+      deliver: (code, draft) => side.deliverCellDraft(code, draft),
+      history,
+      log: app.log,
+    },
+    // a shared capture on the followers' screens (shown-capture.ts): one the shared captures' plugin keeps (server/shared-captures)
+    captureShow: {
+      isLive: (id) => app.hasDecorator('sharedCaptures') && app.sharedCaptures.isLive(id),
+      deliver: (code, navigation) => side.deliverNavigation(code, navigation),
+      history,
+    },
+  };
 }
 
 /** What a teacher's control acts through: the store, the live side, the class history, the lessons. */

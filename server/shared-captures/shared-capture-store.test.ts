@@ -47,8 +47,11 @@ describe('SharedCaptureStore', () => {
     expect([...store.get(id)!.pcapng]).toEqual([...bytes(10)]);
     clock.now += HOUR - 1;
     expect(store.get(id)).not.toBeNull();
+    expect(store.isLive(id)).toBe(true);
     clock.now += 1;
     expect(store.get(id)).toBeNull();
+    // what the classroom asks before it puts a capture on the followers' screens
+    expect(store.isLive(id)).toBe(false);
     expect(store.delete(id, 'session-a')).toBe('not-found');
     expect(store.purgeExpired()).toBe(1);
     expect(store.purgeExpired()).toBe(0);
@@ -111,6 +114,8 @@ describe('SharedCaptureStore', () => {
     expect(store.get(id)).not.toBeNull();
     expect(store.delete(id, 'owner-session')).toBe('deleted');
     expect(store.get(id)).toBeNull();
+    expect(store.isLive(id)).toBe(false);
+    expect(store.isLive('not an id at all')).toBe(false);
     expect(store.delete('not an id at all', 'owner-session')).toBe('not-found');
   });
 

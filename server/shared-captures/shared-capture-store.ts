@@ -167,6 +167,11 @@ export class SharedCaptureStore {
     };
   }
 
+  /** Kept and not expired (its bytes not read). */
+  isLive(id: string): boolean {
+    return SHARED_CAPTURE_ID.test(id) && this.statements.owner.get(id, this.now()) !== undefined;
+  }
+
   isOwner(capture: Pick<SharedCapture, 'ownerHash'>, session: string | null): boolean {
     return session !== null && capture.ownerHash === ownerHashOf(session);
   }

@@ -32,7 +32,8 @@ async function board(origin: string, key: string, code: string): Promise<Board> 
 /** What the desk says of a student: where their page is and why it waits (null: it follows). */
 async function onDesk(origin: string, key: string, code: string, name: string): Promise<{ lesson: string | null | undefined; waits: FollowWait | null }> {
   const member = (await board(origin, key, code)).members.find((entry) => entry.name === name)!;
-  return { lesson: member.place === null ? undefined : member.place.lesson, waits: member.waits };
+  // a lesson's place (a shared capture's page has none)
+  return { lesson: member.place === null || !('lesson' in member.place) ? undefined : member.place.lesson, waits: member.waits };
 }
 
 describe('following with an assignment', () => {

@@ -38,6 +38,7 @@ const JoinCardPage = lazy(() => import('../classroom/join-card-page.tsx').then((
 const CLASSROOM_PARTS: ClassroomParts = {
   DockInspector: lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector }))),
   loadCellTools: () => import('../classroom/class-cell-tools.tsx').then((module) => module.ClassCellTools),
+  ShowCaptureToClass: lazy(() => import('../classroom/show-capture-to-class.tsx').then((module) => ({ default: module.ShowCaptureToClass }))),
 };
 
 export function App() {

@@ -25,10 +25,18 @@ export interface BoardLayout {
 function MemberPlace({ member }: { member: Board['members'][number] }) {
   const t = useStrings(classroomStrings);
   const lang = useLang();
-  const title = member.place?.lesson ? lessonIndex.find((entry) => entry.slug === member.place?.lesson)?.headline[lang].title : undefined;
-  const where = !member.place ? t.placeElsewhere : member.place.lesson === null ? t.placeList : t.placeLesson(title ?? member.place.lesson);
+  const place = member.place;
+  const lesson = place && 'lesson' in place ? place.lesson : null;
+  const title = lesson ? lessonIndex.find((entry) => entry.slug === lesson)?.headline[lang].title : undefined;
+  const where = !place ? t.placeElsewhere : 'capture' in place ? t.placeCapture : lesson === null ? t.placeList : t.placeLesson(title ?? lesson);
   return (
-    <span className="class-board-place" data-testid="board-place" data-lesson={member.place?.lesson ?? ''} data-waits={member.waits ?? ''}>
+    <span
+      className="class-board-place"
+      data-testid="board-place"
+      data-lesson={lesson ?? ''}
+      data-capture={place && 'capture' in place ? place.capture : ''}
+      data-waits={member.waits ?? ''}
+    >
       {' '}
       · {where}
       {member.waits && <strong className="class-board-waits"> · {t.waitsShort[member.waits]}</strong>}

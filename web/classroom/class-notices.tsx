@@ -3,10 +3,10 @@ import exerciseTitles from 'virtual:wirelab-exercise-titles';
 import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { Link } from '../kit/router.tsx';
-import type { ClassAssignment, ClassTimer } from '../../contracts/class-channel/messages.ts';
+import type { ClassAssignment, ClassTimer, TeacherNavigation } from '../../contracts/class-channel/messages.ts';
 import { exerciseHref, exerciseName } from './exercise-names.ts';
-import type { Navigation } from './class-protocol.ts';
 import { bringBackNotice, dismissNotice, goWhereTheTeacherIs, useStudentClass, type FollowPauseReason, type StudentState } from './student-class.ts';
+import { shareStrings } from '../inspector/share-strings.ts';
 import { classroomStrings } from './strings.ts';
 import { timeLeftText } from './timer-text.ts';
 import { useTimeLeft } from './use-time-left.ts';
@@ -123,7 +123,7 @@ function studentNotices(student: StudentState): Notice[] {
   return notices.filter((notice): notice is Notice => notice !== null);
 }
 
-function followPausedNotice(navigation: Navigation, reason: FollowPauseReason): Notice {
+function followPausedNotice(navigation: TeacherNavigation, reason: FollowPauseReason): Notice {
   return {
     id: 'follow-paused',
     version: `${JSON.stringify(navigation)} ${reason}`,
@@ -202,11 +202,12 @@ function headingText(id: string): string {
   return copy.textContent?.trim() ?? '';
 }
 
-/** The place the teacher is at: the lesson's title, and the heading's text when this page shows it. */
-function placeName(navigation: Navigation, lang: 'en' | 'ru'): string {
-  const lesson = lessonIndex.find((entry) => entry.slug === navigation.lesson);
-  const title = lesson ? lesson.headline[lang].title : '';
-  const heading = navigation.section ? headingText(navigation.section) : '';
+/** The place the teacher is at: the lesson's title, and the heading's text when this page shows it; or the capture shown to the class. */
+function placeName(navigation: TeacherNavigation, lang: 'en' | 'ru'): string {
+  // a shared capture: its page's title, as the follower's language names it
+  const lesson = 'capture' in navigation ? undefined : lessonIndex.find((entry) => entry.slug === navigation.lesson);
+  const title = 'capture' in navigation ? shareStrings[lang].sharedTitle : lesson ? lesson.headline[lang].title : '';
+  const heading = 'section' in navigation && navigation.section ? headingText(navigation.section) : '';
   return (
     [title && (lang === 'ru' ? `«${title}»` : `“${title}”`), heading && `§\u00a0${heading}`].filter(Boolean).join(', ') ||
     (lang === 'ru' ? 'список уроков' : 'the lesson list')
@@ -214,7 +215,7 @@ function placeName(navigation: Navigation, lang: 'en' | 'ru'): string {
 }
 
 /** Following waits (a check runs, the student types…): where the teacher is. */
-function FollowPausedText({ navigation, reason }: { navigation: Navigation; reason: FollowPauseReason }) {
+function FollowPausedText({ navigation, reason }: { navigation: TeacherNavigation; reason: FollowPauseReason }) {
   const t = useStrings(classroomStrings);
   return <>{t.followPaused(placeName(navigation, useLang()), reason)}</>;
 }

@@ -56,6 +56,7 @@ export const classroomStrings = {
       BAD_NOTICE: 'A message to the class is 1 to 280 characters.',
       BAD_TIMER: 'A timer runs 1 to 180 whole minutes.',
       BAD_FREEZE: 'Freezing is turned on or off.',
+      NO_SUCH_CAPTURE: 'Nothing was shown: this capture is no longer on the server (it expired or was deleted), or this tab no longer leads the class.',
       BAD_CELL: 'Only a cell of a lesson, at most 16 000 characters, can be sent, from the tab that leads the class.',
       TEACHER_KEY_LIMITED: 'Too many wrong teacher keys came from this address: wait a minute, then open the link the server printed again.',
       NETWORK: 'The server does not answer.',
@@ -119,6 +120,7 @@ export const classroomStrings = {
     placeLesson: (title: string) => `on “${title}”`,
     placeList: 'on the lesson list',
     placeElsewhere: 'on another page',
+    placeCapture: 'on a shared capture',
     passedCell: (attempts: number) => `done (${attempts} ${attempts === 1 ? 'try' : 'tries'})`,
     failingCell: (attempts: number) => `trying: ${attempts} ${attempts === 1 ? 'miss' : 'misses'}`,
     notTriedCell: 'not tried',
@@ -230,6 +232,11 @@ export const classroomStrings = {
     cellTake: 'Take it',
     cellTaken: 'You took the teacher’s version. Your own text is one click away:',
     cellUndo: 'Back to my text',
+    // a shared capture on the class's screens (show-capture-to-class.tsx)
+    showCapture: 'Show to the class',
+    showCaptureHint: 'Every student who follows you opens this capture, read-only, in their own language; those who start following later land on it too.',
+    showingCapture: 'Showing…',
+    captureShown: 'On the screens of the students who follow.',
     // freezing the students' writes
     freeze: 'Freeze the students’ writes',
     freezeHint:
@@ -255,6 +262,7 @@ export const classroomStrings = {
       assigned: (_action: ClassAction, title: string) => `Assigned “${title}”`,
       'assignment-cleared': () => 'Cleared the assignment',
       'cell-sent': (action: ClassAction) => `Sent cell “${action.cell ?? ''}” to the followers`,
+      'capture-shown': (action: ClassAction) => `Showed the followers the shared capture ${action.capture ?? ''}`,
       frozen: () => 'Froze the students’ writes',
       unfrozen: () => 'Let the students write again',
       'joins-limited': (action: ClassAction) =>
@@ -315,6 +323,7 @@ export const classroomStrings = {
       BAD_NOTICE: 'Сообщение классу — от 1 до 280 символов.',
       BAD_TIMER: 'Таймер ставится на целое число минут, от 1 до 180.',
       BAD_FREEZE: 'Заморозку можно только включить или снять.',
+      NO_SUCH_CAPTURE: 'Ничего не показано: этой записи на сервере уже нет (срок хранения истёк или её удалили), или эта вкладка больше не ведёт класс.',
       BAD_CELL: 'Отправить можно только ячейку урока, не длиннее 16 000 символов, и только из вкладки, которая ведёт класс.',
       TEACHER_KEY_LIMITED:
         'С этого адреса пришло слишком много неверных ключей преподавателя: подождите минуту и снова откройте ссылку, которую напечатал сервер.',
@@ -379,6 +388,7 @@ export const classroomStrings = {
     placeLesson: (title: string) => `в уроке «${title}»`,
     placeList: 'в списке уроков',
     placeElsewhere: 'на другой странице',
+    placeCapture: 'в записи по ссылке',
     passedCell: (attempts: number) => `решено (${attempts} ${russianPlural(attempts, 'попытка', 'попытки', 'попыток')})`,
     failingCell: (attempts: number) => `пока не выходит: ${attempts} ${russianPlural(attempts, 'промах', 'промаха', 'промахов')}`,
     notTriedCell: 'не начато',
@@ -494,6 +504,12 @@ export const classroomStrings = {
     cellTake: 'Взять',
     cellTaken: 'Вы взяли версию преподавателя. Ваш текст можно вернуть:',
     cellUndo: 'Вернуть мой текст',
+    // запись по ссылке на экранах класса (show-capture-to-class.tsx)
+    showCapture: 'Показать классу',
+    showCaptureHint:
+      'Каждый студент, который следит за вами, откроет эту запись только для чтения — на своём языке; кто начнёт следить позже, тоже попадёт на неё.',
+    showingCapture: 'Показываем…',
+    captureShown: 'Запись на экранах студентов, которые следят за вами.',
     // заморозка записи
     freeze: 'Заморозить запись у студентов',
     freezeHint: 'Пока вы показываете, любая запись студента в сети (REST, GraphQL, gRPC) в его собственные данные отклоняется ошибкой протокола; читать можно.',
@@ -518,6 +534,7 @@ export const classroomStrings = {
       assigned: (_action: ClassAction, title: string) => `Задали упражнение «${title}»`,
       'assignment-cleared': () => 'Сняли задание',
       'cell-sent': (action: ClassAction) => `Отправили ячейку «${action.cell ?? ''}» тем, кто следит`,
+      'capture-shown': (action: ClassAction) => `Показали тем, кто следит, запись по ссылке ${action.capture ?? ''}`,
       frozen: () => 'Заморозили запись у студентов',
       unfrozen: () => 'Разрешили студентам снова писать',
       'joins-limited': (action: ClassAction) =>

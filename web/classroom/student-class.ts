@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
+import { parseRoute } from '../kit/routes.ts';
 import { watchTyping, workInProgress } from '../kit/work-in-progress.ts';
 import { onExerciseEvent, setBoardVerdict, setMissCount, type ExerciseEvent, type MissCount } from '../lessons/exercise-events.ts';
 import { markPassed, passesMadeHere, readProgress } from '../lessons/progress.ts';
@@ -12,8 +13,10 @@ import {
   type ClassStatus,
   type FollowWait,
   type MemberOutReason,
+  type TeacherNavigation,
 } from '../../contracts/class-channel/messages.ts';
-import { channelUrl, pageLang, type BoardResult, type Navigation, type ServerMessage } from './class-protocol.ts';
+import { sharedCapturePagePath } from '../../contracts/shared-capture/shared-capture.ts';
+import { channelUrl, pageLang, type BoardResult, type ServerMessage } from './class-protocol.ts';
 import type { ClassErrorCode } from './strings.ts';
 import { navigationOf } from './page-place.ts';
 import { deliverTeacherWire, type TeacherWireData } from './teacher-wire-sink.ts';
@@ -60,7 +63,7 @@ export interface StudentState {
    * Following waits: the teacher moved while the student was in the middle of something
    * (followPauseReason); where the teacher is, offered as a link until the student goes or follows again.
    */
-  followPaused: { navigation: Navigation; reason: FollowPauseReason } | null;
+  followPaused: { navigation: TeacherNavigation; reason: FollowPauseReason } | null;
 }
 
 /** Why following the teacher waits instead of moving the page (contracts/class-channel: FollowWait). */
@@ -306,11 +309,21 @@ function reportHeldPasses(status: ClassStatus): void {
 
 // ---- the class channel ------------------------------------------------------------------------
 
-/** Where following takes this page for the teacher's `navigation`, in the page's language. */
-export function followTarget(navigation: Navigation): string {
+/**
+ * Where following takes this page for the teacher's `navigation`, in the page's language: a
+ * lesson's place, or the page of the shared capture the teacher put on the class's screens.
+ */
+export function followTarget(navigation: TeacherNavigation): string {
   const lang = pageLang();
+  if ('capture' in navigation) return sharedCapturePagePath(lang, navigation.capture);
   const path = navigation.lesson ? `/${lang}/${navigation.lesson}` : `/${lang}/`;
   return `${path}${navigation.section ? `#${navigation.section}` : ''}`;
+}
+
+/** The page is where the teacher sent the class (a shared capture's page, whatever frame its address points at). */
+function isAt(navigation: TeacherNavigation): boolean {
+  const target = followTarget(navigation);
+  return 'capture' in navigation ? window.location.pathname === target : `${window.location.pathname}${window.location.hash}` === target;
 }
 
 /**
@@ -342,15 +355,14 @@ function workingOn({ lesson, exercise }: ClassAssignment): boolean {
  * leaves them there with the way to the teacher, and the teacher's next move takes them; after a
  * reconnect it moves the page only if the teacher moved meanwhile.
  */
-function follow({ onJoin, ...navigation }: Navigation & { onJoin?: true }): void {
+function follow({ onJoin, ...navigation }: TeacherNavigation & { onJoin?: true }): void {
   const place = JSON.stringify(navigation);
   const replayed = onJoin === true;
   const firstOnThisPage = teacherPlace === null;
   const moved = !replayed || teacherPlace !== place;
   teacherPlace = place;
   if (!state.following || !moved) return;
-  const target = followTarget(navigation);
-  if (`${window.location.pathname}${window.location.hash}` === target) {
+  if (isAt(navigation)) {
     if (state.followPaused) setState({ followPaused: null });
     return;
   }
@@ -360,13 +372,13 @@ function follow({ onJoin, ...navigation }: Navigation & { onJoin?: true }): void
     return;
   }
   if (state.followPaused) setState({ followPaused: null });
-  navigate(target);
+  navigate(followTarget(navigation));
 }
 
 /** A student who went where the teacher is by themselves no longer waits; the desk hears the place. */
 function watchPlace(): void {
   const paused = state.followPaused;
-  if (paused && `${window.location.pathname}${window.location.hash}` === followTarget(paused.navigation)) setState({ followPaused: null });
+  if (paused && isAt(paused.navigation)) setState({ followPaused: null });
   else tellPlace();
 }
 
@@ -377,9 +389,14 @@ function watchPlace(): void {
 function tellPlace(): void {
   if (socket?.readyState !== WebSocket.OPEN || state.channel !== 'open') return;
   const place = navigationOf(window.location.pathname, window.location.hash);
+  const route = parseRoute(window.location.pathname);
   const waits = state.following && state.followPaused ? state.followPaused.reason : null;
-  // a page that is no lesson is sent as such: the server keeps no place for it
-  const text = JSON.stringify({ type: 'place', lesson: place ? place.lesson : 'other-page', section: place?.section ?? '', waits });
+  // a shared capture's page says which; a page that is no lesson is sent as such: the server keeps no place for it
+  const text = JSON.stringify(
+    route.kind === 'capture'
+      ? { type: 'place', capture: route.id, waits }
+      : { type: 'place', lesson: place ? place.lesson : 'other-page', section: place?.section ?? '', waits },
+  );
   if (text === placeSent) return;
   placeSent = text;
   socket.send(text);
@@ -436,8 +453,10 @@ function openChannel(): void {
     else if (message.type === 'cell-draft') {
       const { type: _type, ...draft } = message;
       setState({ cellDrafts: { ...state.cellDrafts, [`${draft.lesson}/${draft.cell}`]: draft } });
-    } else if (message.type === 'navigate') follow(message);
-    else if (message.type === 'teacher-wire') {
+    } else if (message.type === 'navigate') {
+      const { type: _type, ...navigation } = message;
+      follow(navigation);
+    } else if (message.type === 'teacher-wire') {
       if (message.message.type !== 'reset' && !state.teacherTraffic) setState({ teacherTraffic: true });
       toTeacherWire(JSON.stringify(message.message));
     }

@@ -1,5 +1,13 @@
 import { useSyncExternalStore } from 'react';
-import { CLASS_CLOSE, retryAfterOfLimitedClose, type MemberAttempts, type MemberServerChecks } from '../../contracts/class-channel/messages.ts';
+import {
+  CLASS_CLOSE,
+  retryAfterOfLimitedClose,
+  type ClientMessage,
+  type MemberAttempts,
+  type MemberServerChecks,
+  type TeacherNavigation,
+} from '../../contracts/class-channel/messages.ts';
+import { parseRoute } from '../kit/routes.ts';
 import type { CheckedProtocol } from '../../contracts/own-server/check-result.ts';
 import { channelUrl, type Board, type ClassSummary, type ServerMessage } from './class-protocol.ts';
 import { navigationOf } from './page-place.ts';
@@ -321,11 +329,23 @@ interface LeadState {
   cellRefused: boolean;
   /** who of the class follows, from the board the leading channel watches (null until it comes) */
   followers: FollowerCount | null;
+  /** the shared capture this tab last put on the class's screens: asked, confirmed by the server, or refused (NO_SUCH_CAPTURE) */
+  shownCapture: { id: string; state: 'asked' | 'shown' | 'refused' } | null;
 }
-let leadState: LeadState = { code: leadingClass(), status: 'off', serverRestarting: false, sentCell: null, cellRefused: false, followers: null };
+let leadState: LeadState = {
+  code: leadingClass(),
+  status: 'off',
+  serverRestarting: false,
+  sentCell: null,
+  cellRefused: false,
+  followers: null,
+  shownCapture: null,
+};
 const leadListeners = new Set<LeadListener>();
 let leadSocket: WebSocket | null = null;
 let leadTimer: ReturnType<typeof setInterval> | null = null;
+/** The `navigate` this tab last sent on its lead channel: a place is sent again only when it changes. */
+let placeSent = '';
 
 function setLead(next: Partial<typeof leadState>): void {
   leadState = { ...leadState, ...next };
@@ -349,7 +369,7 @@ export function stopLeading(): void {
   } catch {
     // nothing kept
   }
-  setLead({ code: null, status: 'off', serverRestarting: false, followers: null });
+  setLead({ code: null, status: 'off', serverRestarting: false, followers: null, shownCapture: null });
   if (leadTimer) clearInterval(leadTimer);
   leadTimer = null;
   const ws = leadSocket;
@@ -364,7 +384,6 @@ function connectLead(): void {
   setLead({ status: 'connecting' });
   const ws = new WebSocket(channelUrl());
   leadSocket = ws;
-  let last = '';
   ws.onopen = () => {
     ws.send(JSON.stringify({ type: 'hello', role: 'teacher', key }));
     ws.send(JSON.stringify({ type: 'lead', code }));
@@ -374,17 +393,18 @@ function connectLead(): void {
     if (message.type === 'cell-sent') setLead({ sentCell: { key: `${message.lesson}/${message.cell}`, at: Date.now() }, cellRefused: false });
     if (message.type === 'error' && message.error === 'BAD_CELL') setLead({ cellRefused: true });
     if (message.type === 'board' && message.board.code === code) setLead({ followers: followerCount(message.board) });
+    if (message.type === 'capture-shown' || (message.type === 'error' && message.error === 'NO_SUCH_CAPTURE')) captureAnswered(message);
     if (message.type !== 'leading') return;
     // the lead bar counts who follows: the board of the class comes to this channel too
     ws.send(JSON.stringify({ type: 'watch', code }));
     setLead({ status: 'open', serverRestarting: false });
-    last = '';
+    placeSent = '';
     if (leadTimer) clearInterval(leadTimer);
     const tell = () => {
-      const navigation = navigationOf(window.location.pathname, window.location.hash);
+      const navigation = leadingTabPlace();
       const text = navigation ? JSON.stringify({ type: 'navigate', ...navigation }) : '';
-      if (!text || text === last || ws.readyState !== WebSocket.OPEN) return;
-      last = text;
+      if (!text || text === placeSent || ws.readyState !== WebSocket.OPEN) return;
+      placeSent = text;
       ws.send(text);
     };
     tell();
@@ -404,6 +424,46 @@ function connectLead(): void {
     // relay reads the captures of the instance that records the teacher's runs
     setTimeout(connectLead, event.code === CLASS_CLOSE.teacherKeyLimited ? keyLimitWaitS(event) * 1000 : event.code === CLASS_CLOSE.moved ? 0 : 1000);
   };
+}
+
+/**
+ * Where this leading tab takes the class: its lesson's place, or the shared capture it showed
+ * the class while it is on that capture's page (so a channel opened again — a restart, a move to
+ * another instance — puts it back for the followers). Any other page — another capture opened to
+ * look at, the desk, "not found" — moves nobody.
+ */
+function leadingTabPlace(): TeacherNavigation | null {
+  const navigation = navigationOf(window.location.pathname, window.location.hash);
+  if (navigation) return navigation;
+  const route = parseRoute(window.location.pathname);
+  const shown = leadState.shownCapture;
+  return route.kind === 'capture' && shown?.id === route.id && shown.state !== 'refused' ? { capture: route.id } : null;
+}
+
+/**
+ * «Показать классу» / "Show to the class": every student who follows opens this shared capture,
+ * in their own language, read-only; so do those who follow later. The server relays only a capture
+ * it keeps (else NO_SUCH_CAPTURE). False: this tab does not lead a class right now.
+ */
+export function showCaptureToClass(id: string): boolean {
+  if (leadSocket?.readyState !== WebSocket.OPEN || leadState.status !== 'open') return false;
+  const text = JSON.stringify({ type: 'navigate', capture: id } satisfies ClientMessage);
+  setLead({ shownCapture: { id, state: 'asked' } });
+  placeSent = text;
+  leadSocket.send(text);
+  return true;
+}
+
+function captureAnswered(message: Extract<ServerMessage, { type: 'capture-shown' } | { type: 'error' }>): void {
+  const shown = leadState.shownCapture;
+  if (!shown || shown.state !== 'asked') return;
+  if (message.type === 'capture-shown') {
+    if (message.capture === shown.id) setLead({ shownCapture: { id: shown.id, state: 'shown' } });
+    return;
+  }
+  // refused: the teacher's next place in the lessons goes out as a move, whatever was sent before
+  placeSent = '';
+  setLead({ shownCapture: { id: shown.id, state: 'refused' } });
 }
 
 /**

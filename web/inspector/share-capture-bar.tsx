@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { Suspense, useContext, useState } from 'react';
 import { SHARED_CAPTURE_EXPIRY_NAMES, type SharedCaptureExpiry } from '../../contracts/shared-capture/shared-capture.ts';
+import { ClassroomPartsContext } from '../kit/classroom-parts.ts';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import type { CaptureStore } from './capture-store.ts';
 import { expiryText, shareCapture, type ShareOutcome } from './share-capture.ts';
@@ -31,12 +32,10 @@ export function ShareCaptureBar({
   const [expires, setExpires] = useState<SharedCaptureExpiry>('1d');
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<ShareOutcome | null>(null);
-  const [copied, setCopied] = useState(false);
 
   const create = async () => {
     setSending(true);
     setOutcome(null);
-    setCopied(false);
     const shown = shownCapture(store.catchUpNow(), (conn) => store.chunksOf(conn), showApp);
     setOutcome(await shareCapture(shown.pcapng, shown.appRequestsLeftOut, expires, lang));
     setSending(false);
@@ -75,32 +74,7 @@ export function ShareCaptureBar({
           <button type="button" className="insp-button" data-testid="insp-share-create" disabled={sending || disabled} onClick={() => void create()}>
             {sending ? t.sharing : t.createLink}
           </button>
-          {outcome?.ok && (
-            <span className="insp-share-done" data-testid="insp-share-done" data-id={outcome.created.id}>
-              <input
-                className="insp-share-link"
-                data-testid="insp-share-link"
-                readOnly
-                aria-label={t.link}
-                value={outcome.link}
-                onFocus={(event) => event.currentTarget.select()}
-              />
-              <button
-                type="button"
-                className="insp-button"
-                data-testid="insp-share-copy"
-                onClick={() =>
-                  void navigator.clipboard?.writeText(outcome.link).then(
-                    () => setCopied(true),
-                    () => setCopied(false),
-                  )
-                }
-              >
-                {copied ? t.copied : t.copy}
-              </button>
-              <span>{t.expiresAt(expiryText(outcome.created.expiresAt, lang))}</span>
-            </span>
-          )}
+          {outcome?.ok && <SharedLink key={outcome.created.id} id={outcome.created.id} link={outcome.link} expiresAt={outcome.created.expiresAt} />}
           {outcome && !outcome.ok && (
             <span className="insp-share-failure" role="alert" data-testid="insp-share-failure">
               {t.failed(outcome.why)}
@@ -109,5 +83,45 @@ export function ShareCaptureBar({
         </span>
       )}
     </div>
+  );
+}
+
+/** The link of a capture just shared: to copy, until when it works, and — in a tab that leads a class — «Показать классу». */
+function SharedLink({ id, link, expiresAt }: { id: string; link: string; expiresAt: number }) {
+  const t = useStrings(shareStrings);
+  const lang = useLang();
+  const [copied, setCopied] = useState(false);
+  // the app shell provides it (web/kit/classroom-parts.ts)
+  const ShowToClass = useContext(ClassroomPartsContext)?.ShowCaptureToClass;
+  return (
+    <span className="insp-share-done" data-testid="insp-share-done" data-id={id}>
+      <input
+        className="insp-share-link"
+        data-testid="insp-share-link"
+        readOnly
+        aria-label={t.link}
+        value={link}
+        onFocus={(event) => event.currentTarget.select()}
+      />
+      <button
+        type="button"
+        className="insp-button"
+        data-testid="insp-share-copy"
+        onClick={() =>
+          void navigator.clipboard?.writeText(link).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? t.copied : t.copy}
+      </button>
+      <span>{t.expiresAt(expiryText(expiresAt, lang))}</span>
+      {ShowToClass && (
+        <Suspense fallback={null}>
+          <ShowToClass captureId={id} openHere />
+        </Suspense>
+      )}
+    </span>
   );
 }

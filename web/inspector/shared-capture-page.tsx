@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useContext, useEffect, useRef, useState } from 'react';
+import { ClassroomPartsContext } from '../kit/classroom-parts.ts';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { Inspector } from './inspector.tsx';
 import { getOpenedCaptures, useOpenedCaptures, type FileLike } from './opened-captures.ts';
@@ -27,6 +28,8 @@ export function SharedCapturePage({ id }: { id: string }) {
   const [deleteFailure, setDeleteFailure] = useState<string | null>(null);
   const file = useRef<FileLike | null>(null);
   const name = `wirelab-shared-${id}.pcapng`;
+  // in a tab that leads a class: «Показать классу» (web/classroom/show-capture-to-class.tsx, through the app shell)
+  const ShowToClass = useContext(ClassroomPartsContext)?.ShowCaptureToClass;
 
   useEffect(() => {
     let gone = false;
@@ -71,6 +74,11 @@ export function SharedCapturePage({ id }: { id: string }) {
               </button>
             )}
             {deleteFailure && <span role="alert">{deleteFailure}</span>}
+            {ShowToClass && (
+              <Suspense fallback={null}>
+                <ShowToClass captureId={id} />
+              </Suspense>
+            )}
           </p>
           {state.appRequestsLeftOut > 0 && (
             <p className="shared-capture-left-out" data-testid="shared-capture-left-out">

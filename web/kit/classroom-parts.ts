@@ -18,6 +18,11 @@ export interface ClassroomParts {
   DockInspector: ComponentType<DockInspectorProps>;
   /** the tools under a cell: the leading teacher sends it, a student takes the teacher's version (web/classroom/class-cell-tools.tsx) */
   loadCellTools(): Promise<ComponentType<{ saveKey: string }>>;
+  /**
+   * «Показать классу» beside a shared capture (its page, the Share panel once shared): in the tab
+   * that leads a class, the followers open it; nothing elsewhere (web/classroom/show-capture-to-class.tsx)
+   */
+  ShowCaptureToClass: ComponentType<{ captureId: string; openHere?: boolean }>;
 }
 
 export const ClassroomPartsContext = createContext<ClassroomParts | null>(null);

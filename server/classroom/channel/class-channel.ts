@@ -10,12 +10,15 @@ import {
   type Board,
   type ClassSummary,
   type FollowWait,
+  type CaptureNavigation,
   type Navigation,
   teacherKeyLimitedReason,
 } from '../../../contracts/class-channel/messages.ts';
+import { SHARED_CAPTURE_ID } from '../../../contracts/shared-capture/shared-capture.ts';
 import { boardToCsv } from '../board/board-csv.ts';
 import type { BoardPushes } from '../board/board-pushes.ts';
 import { pushCell, type CellPushDeps } from '../controls/cell-drafts.ts';
+import { showCapture, type CaptureShowDeps } from '../controls/shown-capture.ts';
 import { sendError } from '../class-errors.ts';
 import { logClassEvent } from '../class-log.ts';
 import type { ClassWriteFreeze } from '../controls/class-write-freeze.ts';
@@ -65,6 +68,9 @@ export interface ClassChannelDeps {
   writeFreeze: ClassWriteFreeze;
   teacherActions: TeacherChannelActions;
   cellPush: CellPushDeps;
+  captureShow: CaptureShowDeps;
+  /** where the leading teacher sent the class, to the followers here and on the other instances (classroom-live-side.ts) */
+  deliverNavigation(code: string, navigation: Navigation): Promise<void>;
   board(code: string): Promise<Board | null>;
   classSummaries(): Promise<ClassSummary[]>;
   classChanged(code: string): void;
@@ -100,6 +106,11 @@ function readNavigation(message: Message, lessons: LessonCatalog): Navigation | 
   const section = typeof message.section === 'string' && SECTION.test(message.section) ? message.section : '';
   if (lesson === undefined || (lesson !== null && !lessons.hasLesson(lesson))) return null;
   return { lesson, section };
+}
+
+/** A shared capture's page a student's page says it is on (its id's shape only: where the page is, nothing is sent on). */
+function capturePlace(id: unknown): CaptureNavigation | null {
+  return typeof id === 'string' && SHARED_CAPTURE_ID.test(id) ? { capture: id } : null;
 }
 
 /** One page's class channel. */
@@ -269,8 +280,8 @@ class ClassChannel {
       await this.deps.store.touch(channel.memberId);
       this.deps.classChanged(code);
     } else if (message.type === 'place') {
-      // the desk's "where, and why not following"; a place that is no lesson is kept as unknown
-      const place = readNavigation(message, this.deps.lessons);
+      // the desk's "where, and why not following"; a place that is no lesson nor a shared capture is kept as unknown
+      const place = 'capture' in message ? capturePlace(message.capture) : readNavigation(message, this.deps.lessons);
       const waits = FOLLOW_WAITS.includes(message.waits as FollowWait) ? (message.waits as FollowWait) : null;
       if (JSON.stringify([place, waits]) === JSON.stringify([channel.place, channel.waits])) return;
       channel.place = place;
@@ -302,6 +313,8 @@ class ClassChannel {
         return sendJson(socket, { type: 'leading', code, relaying: Boolean(this.session && this.app.captures) });
       }
       case 'navigate':
+        // a shared capture on the followers' screens (shown-capture.ts), or the teacher's place in the lessons
+        if ('capture' in message) return sendJson(socket, await showCapture(deps.captureShow, teacher.leading, message.capture));
         return this.navigate(teacher.leading, message);
       case 'push-cell':
         // from the tab that leads: its own browser session's secrets are the ones to blank
@@ -339,10 +352,7 @@ class ClassChannel {
     // a page that is no lesson (a 404) is the teacher's own business: followers stay where they are
     const navigation = readNavigation(message, deps.lessons);
     if (!navigation) return;
-    const room = deps.live.room(leading);
-    room.navigation = navigation;
-    deps.live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation }) }]);
-    await deps.fanout?.navigated(leading, room.navigation);
+    await deps.deliverNavigation(leading, navigation);
   }
 
   private onClose(): void {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
-import type { Board, CellDraft, ClassStatus, ClassSummary, ServerMessage } from '../../../contracts/class-channel/messages.ts';
+import type { Board, CellDraft, ClassStatus, ClassSummary, ServerMessage, TeacherNavigation } from '../../../contracts/class-channel/messages.ts';
 import { BoardPushes } from '../board/board-pushes.ts';
 import { classBoard, classSummaries } from '../board/class-board.ts';
 import { resetStudentsData } from '../controls/class-data-reset.ts';
@@ -172,6 +172,17 @@ export class ClassroomLiveSide {
   }
 
   /** The teacher's cell (cell-drafts.ts made and blanked it): to the followers here and on the other instances. */
+  /**
+   * Where the leading teacher sent the class (a lesson's place, or a shared capture): to the
+   * followers here and on the other instances, and kept for those who follow later.
+   */
+  async deliverNavigation(code: string, navigation: TeacherNavigation): Promise<void> {
+    const room = this.live.room(code);
+    room.navigation = navigation;
+    this.live.sendToFollowers(room, [{ text: JSON.stringify({ type: 'navigate', ...navigation } satisfies ServerMessage) }]);
+    await this.fanout?.navigated(code, navigation);
+  }
+
   deliverCellDraft(code: string, draft: CellDraft): void {
     this.sendCellDraftHere(code, draft);
     this.fanout?.cellDraft(code, draft);

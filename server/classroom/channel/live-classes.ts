@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../../contracts/class-channel/messages.ts';
 import { MEMBER_OUT_CLOSE } from '../class-errors.ts';
 import type { FollowWait } from '../../../contracts/class-channel/messages.ts';
-import { mergePresence, type MemberOutReason, type Navigation, type Presence } from '../relay/classroom-fanout.ts';
+import { mergePresence, type MemberOutReason, type Presence, type TeacherNavigation } from '../relay/classroom-fanout.ts';
 import type { FollowerFrame } from '../relay/follower-frames.ts';
 import { RelayReplay, type TeacherRelay } from '../relay/teacher-relay.ts';
 
@@ -22,14 +22,15 @@ export interface StudentChannel {
   /** the browser session (= sandbox) the channel's cookie named: what "reset everyone's data" resets */
   session: string | null;
   /** where the page is and why it is not where the teacher is, as it last said (`place`) */
-  place: Navigation | null;
+  place: TeacherNavigation | null;
   waits: FollowWait | null;
 }
 
 /** A class's live side on this instance: who is connected here, where the teacher is, the teacher's traffic. */
 export interface LiveClass {
   students: Set<StudentChannel>;
-  navigation: Navigation | null;
+  /** where the teacher sent the class last: a lesson's place or a shared capture */
+  navigation: TeacherNavigation | null;
   /** the teacher's traffic, when the teacher leads from this instance */
   relay: TeacherRelay | null;
   /** what a follower who comes now is given of the teacher's traffic (relayed here or from another instance) */

@@ -10,10 +10,11 @@ import {
   type FollowWait,
   type MemberOutReason,
   type Navigation,
+  type TeacherNavigation,
 } from '../../../contracts/class-channel/messages.ts';
 import type { RelayedMessage } from './teacher-relay.ts';
 
-export type { MemberOutReason, Navigation };
+export type { MemberOutReason, Navigation, TeacherNavigation };
 
 /**
  * How a member with a channel open is there: following the teacher, and watching (following with
@@ -22,7 +23,7 @@ export type { MemberOutReason, Navigation };
 export interface PresenceFlags {
   following: boolean;
   watching: boolean;
-  place?: Navigation | null;
+  place?: TeacherNavigation | null;
   waits?: FollowWait | null;
 }
 /** Who has a class channel open on one instance: member id → following, watching. */
@@ -54,7 +55,8 @@ export interface LocalPresence {
 export interface FanoutHandlers {
   /** a class's board changed there (a join, a result, presence): rebuild it here if someone watches */
   boardChanged(code: string): void;
-  navigate(code: string, navigation: Navigation): void;
+  /** where the teacher sent the class: a lesson's place or a shared capture */
+  navigate(code: string, navigation: TeacherNavigation): void;
   relayed(code: string, messages: RelayedMessage[]): void;
   /** a member's channels must close on every instance: the name joined again elsewhere, or the teacher removed them */
   memberOut(code: string, memberId: number, reason: MemberOutReason): void;
@@ -78,7 +80,7 @@ const PRESENCE_REFRESH_MS = 10_000;
 interface FanoutEvent {
   /** on a `board` event: it was a presence write (the sessions online there changed) */
   presence?: boolean;
-  navigation?: Navigation;
+  navigation?: TeacherNavigation;
   memberId?: number;
   reason?: MemberOutReason;
   status?: ClassStatus;
@@ -88,7 +90,7 @@ interface FanoutEvent {
 interface PresenceEntry {
   until: number;
   /** member id, following, watching, place, waits (the last three absent in an entry written by an older instance) */
-  members: Array<[number, boolean, boolean?, (Navigation | null)?, (FollowWait | null)?]>;
+  members: Array<[number, boolean, boolean?, (TeacherNavigation | null)?, (FollowWait | null)?]>;
   /** the browser sessions of those members' channels (absent in an entry written by an older instance) */
   sessions?: string[];
 }
@@ -329,14 +331,14 @@ export class ClassroomFanout {
   }
 
   /** Kept for followers who come later (on any instance), and told to the followers now. */
-  async navigated(code: string, navigation: Navigation): Promise<void> {
+  async navigated(code: string, navigation: TeacherNavigation): Promise<void> {
     await this.redis.set(this.scale.key(`classroom:navigation:${code}`), JSON.stringify(navigation));
     await this.publishEvent({ type: 'navigate', code, navigation });
   }
 
-  async navigation(code: string): Promise<Navigation | null> {
+  async navigation(code: string): Promise<TeacherNavigation | null> {
     const text = await this.redis.get(this.scale.key(`classroom:navigation:${code}`));
-    return text ? (JSON.parse(text) as Navigation) : null;
+    return text ? (JSON.parse(text) as TeacherNavigation) : null;
   }
 
   relayed(code: string, messages: RelayedMessage[]): void {
