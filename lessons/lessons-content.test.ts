@@ -233,6 +233,20 @@ function checkProblems(check: Record<string, unknown>): string[] {
       onlyKeys('check', check, ['type', 'protocol']);
       if (!CHECKED_PROTOCOLS.includes(check.protocol as CheckedProtocol)) problems.push(`check.protocol must be one of ${CHECKED_PROTOCOLS.join(', ')}`);
       break;
+    case 'capture': {
+      // a question about a capture file of the lesson (captures/): the ask is judged over its traffic
+      onlyKeys('check', check, ['type', 'file', 'ask']);
+      if (typeof check.file !== 'string' || !/^captures\/[\w.-]+\.pcap(ng)?$/.test(check.file)) problems.push('check.file must be captures/<name>.pcapng or .pcap');
+      const ask = (check.ask ?? {}) as Record<string, unknown>;
+      if (ask.type === 'pick-message' || ask.type === 'pick-exchange') {
+        onlyKeys('check.ask', ask, ['type', 'match']);
+        if (ask.type === 'pick-message') messageMatch('check.ask.match', ask.match);
+        else step('check.ask.match', ask.match);
+      } else if (ask.type === 'answer' || ask.type === 'message-answer') {
+        for (const problem of checkProblems(ask)) problems.push(problem.replace(/^check/, 'check.ask'));
+      } else problems.push(`check.ask.type "${String(ask.type)}" is not answer, message-answer, pick-message or pick-exchange`);
+      break;
+    }
     default:
       problems.push(`unknown check type "${String(check.type)}"`);
   }
@@ -388,6 +402,11 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'answer', exchange: { request: {} }, expect: { from: 'status-text' } })).toHaveLength(1);
     expect(checkProblems({ type: 'sequence', steps: [{ request: {}, response: {} }] })).toHaveLength(1);
     expect(checkProblems({ type: 'telepathy' })).toEqual(['unknown check type "telepathy"']);
+    expect(checkProblems({ type: 'capture', file: 'grpc.pcapng', ask: { type: 'pick-message', match: { layer: 'h2-frame' } } })).toHaveLength(1);
+    expect(checkProblems({ type: 'capture', file: 'captures/a.pcapng', ask: { type: 'guess' } })).toHaveLength(1);
+    expect(checkProblems({ type: 'capture', file: 'captures/a.pcapng', ask: { type: 'message-answer', match: { layer: 'ws-frame', fields: { code: 1000 } }, field: 'closeCode' } })).toEqual([
+      'check.ask.match.fields.code: layer ws-frame has no such field (it has opcode, fin, masked, length, lengthBits, rsv1, closeCode, closeReason, error)',
+    ]);
     expect(checkProblems({ type: 'message-answer', match: { layer: 'grpc-message' }, field: 'length' })).toEqual([]);
     expect(checkProblems({ type: 'message-answer', match: { layer: 'ws-frame' }, field: 'size' })).toHaveLength(1);
     expect(checkProblems({ type: 'message-answer', match: { layer: 'ws-frame' } })).toEqual(['check.field is required']);

@@ -4,7 +4,7 @@ import type { LessonJson } from './lesson-types.ts';
 import { CELL_FILE_FORMATS, isCellKind } from './cell-kinds.ts';
 import { expandSources } from './source-excerpt.ts';
 
-const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence', 'message-answer', 'own-server-fixed'];
+const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence', 'message-answer', 'own-server-fixed', 'capture'];
 
 /** Everything wrong with one lesson folder (lessons/README.md), as readable sentences; [] when fine. */
 export function lessonFormatProblems(lesson: LessonFolder): string[] {
