@@ -13,6 +13,7 @@ import { useKeepRowInView } from './use-keep-row-in-view.ts';
 import { captureFileStrings } from './capture-file-strings.ts';
 import { OpenCaptureBar, useCaptureFileDrop } from './open-capture-bar.tsx';
 import { getOpenedCaptures, useOpenedCaptures } from './opened-captures.ts';
+import { pointAtField, pointAtSelection } from './opened-pointer.ts';
 import { HarView } from './har-view.tsx';
 import { ReplayStepper } from './replay-stepper.tsx';
 import { useReplay } from './use-replay.ts';
@@ -77,6 +78,8 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   useEffect(() => {
     // what a file shows is not this session's traffic: nothing judged from it (the quiz) may see it
     reportSelection.current?.(opened ? null : selection);
+    // a lesson's question about the file answers with what is selected in it (opened-pointer.ts)
+    if (givenStore === undefined) pointAtSelection(opened ? selection : null);
     // keyed by the selection's identity: a new snapshot with the same selection is no change
   }, [selectionKey, opened]);
 
@@ -128,7 +131,11 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
               )}
               {hiddenCount > 0 && <p className="insp-hidden-note">{t.hiddenAppTraffic(hiddenCount)}</p>}
             </div>
-            {sections ? <ExchangeDetail key={selectionKey} sections={sections} t={t} /> : <p className="insp-empty">{t.selectHint}</p>}
+            {sections ? (
+              <ExchangeDetail key={selectionKey} sections={sections} onFieldFocus={opened && givenStore === undefined ? pointAtField : undefined} t={t} />
+            ) : (
+              <p className="insp-empty">{t.selectHint}</p>
+            )}
           </div>
         </>
       )}
