@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
+import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, exerciseCard, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
 
@@ -35,7 +36,9 @@ async function openFromCard(page: Page, lang: 'en' | 'ru'): Promise<void> {
   await open.waitFor(LIVE);
   expect(await textNow(open)).toBe(WORDS[lang].open);
   expect(await textNow(card.getByTestId('capture-picked'))).toMatch(WORDS[lang].nothing);
-  await open.click();
+  // from the keyboard: a button of its own
+  await open.focus();
+  await page.keyboard.press('Enter');
   await expect.poll(() => attributeNow(inspectorOf(page).locator('[data-testid="insp-file-opened"]'), 'data-kind'), LIVE).toBe('packets');
 }
 
@@ -51,7 +54,8 @@ async function answer(page: Page, lang: 'en' | 'ru'): Promise<void> {
   await expect.poll(() => textNow(card.getByTestId('capture-picked')), LIVE).toMatch(/HEADERS/);
   const button = card.getByTestId('capture-answer-pick');
   expect(await textNow(button)).toBe(WORDS[lang].answer);
-  await button.click();
+  await button.focus();
+  await page.keyboard.press('Enter');
 }
 
 describe.each(['en', 'ru'] as const)('a question about a capture in %s', (lang) => {
@@ -66,6 +70,8 @@ describe.each(['en', 'ru'] as const)('a question about a capture in %s', (lang) 
     await answer(page, lang);
     await expect.poll(() => textNow(card.getByTestId('exercise-miss')), LIVE).toMatch(WORDS[lang].wrong);
     expect(await exerciseStateNow(page, 'find-trailers')).toBe('pending');
+    // the card's states after the page first stood (a pick shown, a miss said): no axe violation
+    expect(await axeViolations(page)).toEqual([]);
 
     await pickTrailers(page, 5);
     await answer(page, lang);
