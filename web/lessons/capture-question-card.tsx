@@ -18,7 +18,7 @@ import type { CheckMiss } from '../../contracts/exercise-checks/check-types.ts';
 import type { CaptureSnapshot, CaptureStore } from '../inspector/capture-store.ts';
 import { selectedMessageIn, type Selection } from '../inspector/exchange-sections.ts';
 import { getOpenedCaptures, useOpenedCaptures } from '../inspector/opened-captures.ts';
-import { useOpenedPointer } from '../inspector/opened-pointer.ts';
+import { useOpenedPointer, type PointedField } from '../inspector/opened-pointer.ts';
 import { inspectorStrings } from '../inspector/strings.ts';
 import { captureQuestionStrings, type CaptureQuestionStrings } from './capture-question-strings.ts';
 import { ExerciseHints } from './exercise-hints.tsx';
@@ -58,7 +58,6 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
   const file = useLessonCapture(lesson, question.file);
   const traffic = useCaptureTraffic(file.store);
   const pointer = useOpenedPointer();
-  const [typed, setTyped] = useState('');
   const [pending, setPending] = useState<{ answer: string; picked?: string } | null>(null);
   const [judged, setJudged] = useState<Judged | null>(null);
 
@@ -67,10 +66,6 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
   const passedNow = judged?.result.passed === true;
   const passed = passedNow || passedBefore;
   const missed = judged !== null && !judged.result.passed;
-  const verdictNow = () => boardVerdictOf(lesson, id);
-  const missCountNow = () => missCountOf(lesson, id);
-  const boardVerdict = useSyncExternalStore(onBoardVerdict, verdictNow, verdictNow);
-  const missCount = useSyncExternalStore(onBoardVerdict, missCountNow, missCountNow);
 
   // Judged once the opened file is decoded with every layer it needs; reported at once, once per answer sent.
   useEffect(() => {
@@ -85,10 +80,6 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
   const send = (answer: string, picked?: string) => {
     setJudged(null);
     setPending({ answer, ...(picked !== undefined ? { picked } : {}) });
-  };
-  const submitValue = (event: FormEvent) => {
-    event.preventDefault();
-    if (typed.trim() !== '') send(typed);
   };
 
   return (
@@ -128,43 +119,85 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
           t={t}
         />
       ) : (
-        <form className="exercise-answer" onSubmit={submitValue}>
-          <label htmlFor={`answer-${id}`}>{t.valueLabel}</label>
-          <input
-            id={`answer-${id}`}
-            data-testid="exercise-answer"
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <button type="submit" className="button button-primary" data-testid="exercise-submit">
-            {t.check}
-          </button>
-          <FieldValue field={file.store ? pointer.field : null} onUse={setTyped} t={t} />
-        </form>
+        <ValueAnswer id={id} field={file.store ? pointer.field : null} onAnswer={send} t={t} />
       )}
       <div aria-live="polite">
         {pending && !file.store && <p className="exercise-feedback">{t.notOpened}</p>}
-        {passedNow && <p className="exercise-feedback is-passed">{t.passed}</p>}
-        {!passedNow && passedBefore && !missed && <p className="exercise-feedback">{te.passedBefore}</p>}
-        {judged && !judged.result.passed && (
-          <p className="exercise-feedback is-miss" data-testid="exercise-miss">
-            {missText(judged, question, t)}
-          </p>
-        )}
-        {missed && missCount && (
-          <p className="exercise-feedback" data-testid="exercise-miss-count" data-counted={String(missCount.counted)}>
-            {missCount.counted ? te.missCounted : te.missNotCounted(missCount.why)}
-          </p>
-        )}
-        {passed && boardVerdict && !boardVerdict.passed && (
-          <p className="exercise-feedback" data-testid="exercise-board-verdict">
-            {te.boardRefused(boardVerdict.why)}
-          </p>
-        )}
+        <Verdict lesson={lesson} id={id} question={question} judged={judged} passedBefore={passedBefore} t={t} />
       </div>
     </div>
+  );
+}
+
+/** The page's verdict on the answer sent (why a miss missed), and what the class's server said of it. */
+function Verdict({
+  lesson,
+  id,
+  question,
+  judged,
+  passedBefore,
+  t,
+}: {
+  lesson: string;
+  id: string;
+  question: CaptureQuestion;
+  judged: Judged | null;
+  passedBefore: boolean;
+  t: CaptureQuestionStrings;
+}) {
+  const te = useStrings(exerciseStrings);
+  const verdictNow = () => boardVerdictOf(lesson, id);
+  const missCountNow = () => missCountOf(lesson, id);
+  const boardVerdict = useSyncExternalStore(onBoardVerdict, verdictNow, verdictNow);
+  const missCount = useSyncExternalStore(onBoardVerdict, missCountNow, missCountNow);
+  const passedNow = judged?.result.passed === true;
+  const missed = judged !== null && !judged.result.passed;
+  return (
+    <>
+      {passedNow && <p className="exercise-feedback is-passed">{t.passed}</p>}
+      {!passedNow && passedBefore && !missed && <p className="exercise-feedback">{te.passedBefore}</p>}
+      {judged && missed && (
+        <p className="exercise-feedback is-miss" data-testid="exercise-miss">
+          {missText(judged, question, t)}
+        </p>
+      )}
+      {missed && missCount && (
+        <p className="exercise-feedback" data-testid="exercise-miss-count" data-counted={String(missCount.counted)}>
+          {missCount.counted ? te.missCounted : te.missNotCounted(missCount.why)}
+        </p>
+      )}
+      {(passedNow || passedBefore) && boardVerdict && !boardVerdict.passed && (
+        <p className="exercise-feedback" data-testid="exercise-board-verdict">
+          {te.boardRefused(boardVerdict.why)}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** A value typed, or taken from the field focused in the inspector's tree. */
+function ValueAnswer({ id, field, onAnswer, t }: { id: string; field: PointedField | null; onAnswer: (answer: string) => void; t: CaptureQuestionStrings }) {
+  const [typed, setTyped] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (typed.trim() !== '') onAnswer(typed);
+  };
+  return (
+    <form className="exercise-answer" onSubmit={submit}>
+      <label htmlFor={`answer-${id}`}>{t.valueLabel}</label>
+      <input
+        id={`answer-${id}`}
+        data-testid="exercise-answer"
+        value={typed}
+        onChange={(event) => setTyped(event.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <button type="submit" className="button button-primary" data-testid="exercise-submit">
+        {t.check}
+      </button>
+      <FieldValue field={field} onUse={setTyped} t={t} />
+    </form>
   );
 }
 
@@ -212,7 +245,7 @@ function PickAnswer({
 }
 
 /** The field focused in the inspector's tree, and «Подставить значение поля». */
-function FieldValue({ field, onUse, t }: { field: { title: string; value: string } | null; onUse: (value: string) => void; t: CaptureQuestionStrings }) {
+function FieldValue({ field, onUse, t }: { field: PointedField | null; onUse: (value: string) => void; t: CaptureQuestionStrings }) {
   if (!field || field.value === '') return <p className="exercise-field">{t.fieldNothing}</p>;
   return (
     <p className="exercise-field" data-testid="capture-field">
