@@ -69,8 +69,22 @@ export interface ClassSummary {
 
 // ---- one student's attempts ------------------------------------------------------------------
 
-/** What a check said when it missed (contracts/exercise-checks/check-types.ts, CheckMiss's `kind`). */
-export const MISS_KINDS = ['no-request', 'response-differs', 'no-answer', 'wrong-answer', 'no-value', 'wrong-message-answer', 'no-message'] as const;
+/**
+ * What a check said when it missed (contracts/exercise-checks/check-types.ts, CheckMiss's `kind`);
+ * `wrong-capture-answer`: a wrong answer to a question about a lesson's capture file (a wrong
+ * pick, or a value that differs from the file's), the answer itself the attempt.
+ */
+export const MISS_KINDS = [
+  'no-request',
+  'response-differs',
+  'no-answer',
+  'wrong-answer',
+  'no-value',
+  'wrong-message-answer',
+  'no-message',
+  'wrong-capture-answer',
+  'capture-file',
+] as const;
 export type MissKind = (typeof MISS_KINDS)[number];
 /** For `response-differs`: what of the response was not the one asked for. */
 export const MISS_DIFFERENCES = ['no-response', 'status', 'header', 'body'] as const;
@@ -87,8 +101,15 @@ export interface AttemptMiss {
   request?: string;
   status?: number;
   differs?: MissDifference;
+  /**
+   * For `wrong-capture-answer`: the answer sent (a pick as messagePick or exchangePick writes it,
+   * or the value), at most ATTEMPT_ANSWER_MAX characters — about the lesson's own capture file,
+   * the same for every student, so no secret of the student's is in it.
+   */
+  answer?: string;
 }
 export const ATTEMPT_REQUEST_MAX = 200;
+export const ATTEMPT_ANSWER_MAX = 200;
 
 /** One counted attempt at an exercise (a shown miss, or the first pass). */
 export interface Attempt {

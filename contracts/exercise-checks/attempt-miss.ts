@@ -1,4 +1,4 @@
-import { ATTEMPT_REQUEST_MAX, type AttemptMiss } from '../class-channel/messages.ts';
+import { ATTEMPT_ANSWER_MAX, ATTEMPT_REQUEST_MAX, type AttemptMiss } from '../class-channel/messages.ts';
 import type { HttpExchange } from '../../wire/types.ts';
 import type { CheckMiss } from './check-types.ts';
 
@@ -15,9 +15,36 @@ export function attemptMissOf(miss: CheckMiss): AttemptMiss {
     case 'wrong-answer':
     case 'no-value':
       return { kind: miss.kind, ...about(miss.exchange) };
+    case 'wrong-pick':
+      return wrongCaptureAnswer(miss.picked);
     default:
       return { kind: miss.kind };
   }
+}
+
+/**
+ * A miss of a question about a lesson's capture file (`capture`, capture-question.ts) as the board
+ * gets it: a wrong pick, or a value that differs from the file's, is `wrong-capture-answer` with
+ * the answer itself — the attempt is the answer (the file is the lesson's, the same for everyone,
+ * so the exchange or message a value was read from says nothing of the student's). Null when the
+ * miss is no wrong answer: none given, or a question the file holds no answer to.
+ */
+export function captureAttemptMissOf(miss: CheckMiss, answer: string | undefined): AttemptMiss | null {
+  switch (miss.kind) {
+    case 'wrong-pick':
+      return wrongCaptureAnswer(miss.picked);
+    case 'wrong-answer':
+    case 'wrong-message-answer':
+      return answer === undefined || answer.trim() === '' ? null : wrongCaptureAnswer(answer);
+    default:
+      return null;
+  }
+}
+
+/** The answer as the board shows it: one line, no control characters, at most ATTEMPT_ANSWER_MAX characters. */
+function wrongCaptureAnswer(answer: string): AttemptMiss {
+  const line = answer.replace(/[\p{Cc}\p{Cf}\s]+/gu, ' ').trim();
+  return { kind: 'wrong-capture-answer', answer: line.length > ATTEMPT_ANSWER_MAX ? `${line.slice(0, ATTEMPT_ANSWER_MAX - 1)}…` : line };
 }
 
 /**

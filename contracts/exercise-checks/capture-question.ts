@@ -5,26 +5,11 @@
 // session's captures. The page (its card, the inspector it opens the file in) and the server
 // (the board's verdict) evaluate it with this code.
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
-import type { Check, CheckResult, ExchangeMatch, MessageMatch } from './check-types.ts';
+import type { CaptureAsk, CaptureQuestion, CheckResult, WrongPick } from './check-types.ts';
 import { evaluateCheck, matchesExchange, matchesMessage } from './evaluate-check.ts';
 
-/** What the student is asked about the capture. */
-export type CaptureAsk =
-  /** a value read off an exchange of the capture (a header, a body offset…): typed, or a field clicked in the inspector */
-  | Extract<Check, { type: 'answer' }>
-  /** a field of a decoded message (a granted QoS, a close code…): typed, or the field clicked in the inspector */
-  | Extract<Check, { type: 'message-answer' }>
-  /** the student clicks a message (a frame, a packet) in the inspector: the one picked must match */
-  | { type: 'pick-message'; match: MessageMatch }
-  /** the student clicks an exchange (a request with its response) in the inspector: the one picked must match */
-  | { type: 'pick-exchange'; match: ExchangeMatch };
-
-/** lesson.json's check of such an exercise: `file` is relative to the lesson's folder ("captures/grpc-not-found.pcapng"). */
-export interface CaptureQuestion {
-  type: 'capture';
-  file: string;
-  ask: CaptureAsk;
-}
+// The question's shape lives in check-types.ts (a `capture` check is one of lesson.json's checks).
+export type { CaptureAsk, CaptureQuestion, WrongPick };
 
 /**
  * The answer a pick sends (`answer` of the progress report): the message by its connection, layer,
@@ -57,14 +42,8 @@ export function isPick(ask: CaptureAsk): ask is Extract<CaptureAsk, { type: 'pic
   return ask.type === 'pick-message' || ask.type === 'pick-exchange';
 }
 
-/** A pick that names nothing the question asks for: another message, or none of the capture's. */
-export interface WrongPick {
-  kind: 'wrong-pick';
-  /** the answer as sent */
-  picked: string;
-}
-
-export type CaptureAskResult = CheckResult | { passed: false; miss: WrongPick };
+/** A wrong pick is one of CheckMiss's kinds, so a card and the board read it as any miss. */
+export type CaptureAskResult = CheckResult;
 
 /** The traffic of one capture file, decoded with every layer loaded (capture-file-traffic.ts reads a file into it). */
 export interface CaptureTraffic {

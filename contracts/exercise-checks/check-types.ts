@@ -72,29 +72,68 @@ export interface MessageMatch {
   without?: MessageMatch[];
 }
 
+/** The student types an answer; it must equal the value `expect` reads off the newest exchange matching `exchange`. */
+export interface AnswerCheck {
+  type: 'answer';
+  exchange: ExchangeMatch;
+  expect: AnswerSource;
+  /** an exchange that must come before the one the answer is read from (the binary call before the JSON one) */
+  after?: ExchangeMatch;
+  /** the value read must be at least this (a request count of 0 proves nothing was repeated) */
+  atLeast?: number;
+}
+
+/** The student types an answer; it must equal `field` of the newest decoded message matching `match`. */
+export interface MessageAnswerCheck {
+  type: 'message-answer';
+  match: MessageMatch;
+  field: string;
+}
+
 export type Check =
   | ({ type: 'exchange' } & ExchangeMatch)
   | { type: 'message'; match: MessageMatch; count?: number }
   | { type: 'message-sequence'; steps: MessageMatch[] }
   | { type: 'sequence'; steps: ExchangeMatch[] }
-  | {
-      type: 'answer';
-      exchange: ExchangeMatch;
-      expect: AnswerSource;
-      /** an exchange that must come before the one the answer is read from (the binary call before the JSON one) */
-      after?: ExchangeMatch;
-      /** the value read must be at least this (a request count of 0 proves nothing was repeated) */
-      atLeast?: number;
-    }
-  /** the student types an answer; it must equal `field` of the newest decoded message matching `match` */
-  | { type: 'message-answer'; match: MessageMatch; field: string }
+  | AnswerCheck
+  | MessageAnswerCheck
   /**
    * Lesson 15: a run of "check my server" for `protocol` fixed the student's own server — checks
    * it failed in an earlier run pass now and none fails (own-server-fixed.ts). The server decides
    * from the runs it made itself (server/own-server/run-history.ts), never from captured bytes; the
    * page reads that verdict in the route's answer it captured.
    */
-  | { type: 'own-server-fixed'; protocol: CheckedProtocol };
+  | { type: 'own-server-fixed'; protocol: CheckedProtocol }
+  /**
+   * A question about a capture file the lesson carries (issue 52 item 4): judged over that file's
+   * traffic and the student's answer (capture-question.ts), never over a session's captures.
+   */
+  | CaptureQuestion;
+
+/** What the student is asked about a lesson's capture file (capture-question.ts judges it). */
+export type CaptureAsk =
+  /** a value read off an exchange of the capture (a header, a body offset…): typed, or a field clicked in the inspector */
+  | AnswerCheck
+  /** a field of a decoded message (a granted QoS, a close code…): typed, or the field clicked in the inspector */
+  | MessageAnswerCheck
+  /** the student clicks a message (a frame, a packet) in the inspector: the one picked must match */
+  | { type: 'pick-message'; match: MessageMatch }
+  /** the student clicks an exchange (a request with its response) in the inspector: the one picked must match */
+  | { type: 'pick-exchange'; match: ExchangeMatch };
+
+/** lesson.json's check of such an exercise: `file` is relative to the lesson's folder ("captures/grpc-not-found.pcapng"). */
+export interface CaptureQuestion {
+  type: 'capture';
+  file: string;
+  ask: CaptureAsk;
+}
+
+/** A pick that names nothing the question asks for: another message, or none of the capture's. */
+export interface WrongPick {
+  kind: 'wrong-pick';
+  /** the answer as sent */
+  picked: string;
+}
 
 /** Why a request matched but its response did not. */
 export type ResponseDifference =
@@ -119,4 +158,8 @@ export type CheckMiss =
   /** the answer differs from the field of the newest matching message */
   | { kind: 'wrong-message-answer'; message: WireMessage }
   /** fewer matching messages than asked for (step: which sequence step, from 0) */
-  | { kind: 'no-message'; expected: MessageMatch; found: number; needed: number; step?: number };
+  | { kind: 'no-message'; expected: MessageMatch; found: number; needed: number; step?: number }
+  /** a pick of a capture question (`capture`) that is not the message or exchange asked for */
+  | WrongPick
+  /** a `capture` check evaluated over traffic: it is judged over the lesson's capture file (evaluateCaptureAsk), never over a session's */
+  | { kind: 'capture-file'; file: string };

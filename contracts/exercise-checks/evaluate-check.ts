@@ -42,6 +42,9 @@ export function evaluateCheck(check: Check, exchanges: readonly HttpExchange[], 
     case 'own-server-fixed':
       // the page's reading of the server's verdict in its captured answer; the server asks its run history instead
       return evaluateSequence([ownServerFixedExchange(check.protocol)], chronological);
+    case 'capture':
+      // asked about the lesson's capture file, not the session's traffic: evaluateCaptureAsk judges it over that file
+      return { passed: false, miss: { kind: 'capture-file', file: check.file } };
   }
 }
 

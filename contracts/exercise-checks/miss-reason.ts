@@ -13,6 +13,8 @@ const KIND_TEXT: Record<MissKind, Bilingual> = {
   'no-value': { en: 'the response has no such value', ru: 'в ответе нет такого значения' },
   'wrong-message-answer': { en: 'the typed answer differs from the message', ru: 'введённый ответ не совпадает с сообщением' },
   'no-message': { en: 'not enough matching messages', ru: 'подходящих сообщений меньше, чем нужно' },
+  'wrong-capture-answer': { en: 'a wrong answer about the capture', ru: 'неверный ответ по записи' },
+  'capture-file': { en: "judged from the lesson's capture file, not from the traffic", ru: 'проверяется по файлу записи урока, а не по трафику' },
 };
 
 const DIFFERENCE_TEXT: Record<MissDifference, Bilingual> = {
@@ -27,9 +29,13 @@ export function missWhat(miss: AttemptMiss): Bilingual {
   return miss.kind === 'response-differs' && miss.differs ? DIFFERENCE_TEXT[miss.differs] : KIND_TEXT[miss.kind];
 }
 
-/** "GET /api/v1/users/1 → 200: a different status" / "… → 200: другой код статуса". */
+/**
+ * "GET /api/v1/users/1 → 200: a different status" / "… → 200: другой код статуса"; a wrong answer
+ * about a capture with the answer sent: "a wrong answer about the capture: “2”" / "неверный ответ по записи: «2»".
+ */
 export function missReason(miss: AttemptMiss): Bilingual {
   const what = missWhat(miss);
+  if (miss.answer !== undefined) return { en: `${what.en}: “${miss.answer}”`, ru: `${what.ru}: «${miss.answer}»` };
   const about = miss.request ? `${miss.request}${miss.status !== undefined ? ` → ${miss.status}` : ''}: ` : miss.status !== undefined ? `${miss.status}: ` : '';
   return { en: `${about}${what.en}`, ru: `${about}${what.ru}` };
 }

@@ -17,7 +17,8 @@ export type ServerVerdict = { passed: true } | { passed: false; why: 'not-seen' 
  * reached the server and was wrong for the exercise's question; the server decides it from its own
  * captures (miss-verdict.ts), the page's word about the miss is only which attempt it means:
  * - `frozen`: the teacher's freeze refused the student's write;
- * - `no-answer`: the cell ran before an answer was typed (not answered wrong, not answered yet);
+ * - `no-answer`: the cell ran before an answer was typed, or a question about a capture file was
+ *   reported with none (not answered wrong, not answered yet);
  * - `unfinished`: nothing wrong was sent — the step the check asks next has not come yet (a
  *   prerequisite step done right, such as the first `DELETE` of "delete twice"; fewer messages so
  *   far than the check counts), a lesson 15 run that has not fixed the student's server yet, or
@@ -26,6 +27,7 @@ export type ServerVerdict = { passed: true } | { passed: false; why: 'not-seen' 
  *   (a cell aimed at "my server", a forged report, or no capture here);
  * - `not-this-question`: it reached the server but was no wrong answer to this exercise given what
  *   came before it (another exchange on a shared connection or console, a step that held);
- * - `passed`: the server's captures already pass the exercise.
+ * - `passed`: the server's captures already pass the exercise, or the board holds it passed (a
+ *   question about a capture file: its pass was an answer, not traffic the server still holds).
  */
 export type UncountedMiss = { counted: false; why: 'frozen' | 'no-answer' | 'unfinished' | 'not-reached' | 'not-this-question' | 'passed' };

@@ -14,6 +14,7 @@ import { ClassStateControls, classStateRoutes } from './controls/class-state-con
 import { ClassroomLiveSide } from './channel/classroom-live-side.ts';
 import type { ClassroomStore } from './stores/classroom-store.ts';
 import { ExerciseVerdicts } from './board/exercise-verdicts.ts';
+import { CaptureQuestionFiles } from './board/capture-question-files.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from './names/lesson-catalog.ts';
 import { memberAttemptsRoute } from './board/member-attempts.ts';
 import { RedisClassroomStore } from './stores/redis-classroom-store.ts';
@@ -110,17 +111,10 @@ async function classroom(app: FastifyInstance, options: ClassroomOptions): Promi
 
   // ---- HTTP: students (student-routes.ts), the teacher's scripts (teacher-routes.ts and the controls') ----
 
-  const captures = app.hasDecorator('captures') ? app.captures : null;
-  const mirror = captureMirror(app, side, captures, options.file);
   studentRoutes(app, CLASS_PATH, {
     store,
     lessons,
-    verdicts: new ExerciseVerdicts(
-      captures,
-      lessons,
-      app.hasDecorator('ownServerRuns') ? app.ownServerRuns : null,
-      mirror ? (session) => mirror.elsewhere(session) : null,
-    ),
+    verdicts: exerciseVerdicts(app, side, lessons, options.file),
     classChanged,
     classListChanged,
     memberOut: (code, memberId, reason) => side.memberOut(code, memberId, reason),
@@ -227,6 +221,24 @@ const MIRROR_FOLLOWS_EVERY_MS = 1000;
 
 /** How often a single process forgets the mirrored sessions silent for MIRROR_TTL_MS. */
 const MIRROR_FORGETS_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * The server's verdicts on reported exercises: over this process's captures of a session, the
+ * other instances' (scaled out), lesson 15's runs, and the lessons' capture files.
+ */
+function exerciseVerdicts(app: FastifyInstance, side: ClassroomLiveSide, lessons: LessonCatalog, file: string): ExerciseVerdicts {
+  const captures = app.hasDecorator('captures') ? app.captures : null;
+  const mirror = captureMirror(app, side, captures, file);
+  return new ExerciseVerdicts(
+    captures,
+    lessons,
+    app.hasDecorator('ownServerRuns') ? app.ownServerRuns : null,
+    mirror ? (session) => mirror.elsewhere(session) : null,
+    new CaptureQuestionFiles((capture, problem) =>
+      app.log.warn({ file: capture, problem }, 'classroom: a lesson’s capture file cannot be read; its question passes no one'),
+    ),
+  );
+}
 
 /**
  * The class's students' captures kept beyond this process, for the verdicts of every instance

@@ -107,6 +107,12 @@ function MissDetails({ miss }: { miss: AttemptMiss }) {
         </>
       )}
       {miss.status !== undefined && <> → {miss.status}</>}
+      {miss.answer !== undefined && (
+        <>
+          {' · '}
+          <code>{miss.answer}</code>
+        </>
+      )}
     </span>
   );
 }

@@ -173,7 +173,7 @@ export const classroomStrings = {
     attemptMissed: 'missed',
     attemptsKept: (count: number) => `The last ${count} attempts are kept; the board’s counts include older ones.`,
     attemptsNotice:
-      'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens). When you check your own server, the teacher sees each check’s verdict and the port — not what your server sent.',
+      'The teacher sees your attempts at the exercises: which ones, when, and the request a miss was about (method and path, never your cookies or tokens), or your wrong answer to a question about a lesson’s capture. When you check your own server, the teacher sees each check’s verdict and the port — not what your server sent.',
     // ending a class
     endClass: 'End the class',
     endConfirm: 'End the class? Nobody can join it or report results any more; the board stays, and you can export it or reopen the class.',
@@ -436,7 +436,7 @@ export const classroomStrings = {
     attemptsKept: (count: number) =>
       `Хранятся последние ${count} ${russianPlural(count, 'попытка', 'попытки', 'попыток')}; в счётчиках на доске учтены и более ранние.`,
     attemptsNotice:
-      'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены). Когда вы проверяете свой сервер, преподаватель видит вердикт каждой проверки и порт — но не то, что прислал ваш сервер.',
+      'Преподаватель видит ваши попытки решить упражнения: какие, когда и к какому запросу относился промах (метод и путь — но не ваши cookie и токены) или ваш неверный ответ на вопрос по записи урока. Когда вы проверяете свой сервер, преподаватель видит вердикт каждой проверки и порт — но не то, что прислал ваш сервер.',
     // завершение класса
     endClass: 'Завершить класс',
     endConfirm: 'Завершить класс? Войти в него и отправить результаты больше будет нельзя; доска останется, её можно выгрузить, а класс — открыть снова.',

@@ -112,6 +112,10 @@ export const exerciseStrings = {
             : miss.found > 0
               ? `${miss.found} of ${miss.needed} so far: ${describeMessageEn(miss.expected)}.`
               : `Nothing like ${describeMessageEn(miss.expected)} in your traffic since you opened this lesson yet.`;
+        case 'wrong-pick':
+          return 'Not this one: what you picked in the capture is not what the question asks for. Look at the capture in the inspector again.';
+        case 'capture-file':
+          return 'This question is about the lesson’s capture file: open it and answer from its bytes.';
       }
     },
   },
@@ -160,6 +164,10 @@ export const exerciseStrings = {
             : miss.found > 0
               ? `Пока ${miss.found} из ${miss.needed}: ${describeMessageRu(miss.expected)}.`
               : `С тех пор как вы открыли урок, в вашем трафике такого ещё не было: ${describeMessageRu(miss.expected)}.`;
+        case 'wrong-pick':
+          return 'Не то: выбранное в записи — не то, о чём спрашивает вопрос. Посмотрите запись в инспекторе ещё раз.';
+        case 'capture-file':
+          return 'Этот вопрос — о файле записи урока: откройте его и ответьте по его байтам.';
       }
     },
   },

@@ -19,6 +19,9 @@ export function missIdentity(miss: CheckMiss, submitted: string | undefined): st
     case 'no-request':
       return `${miss.kind} ${miss.step ?? 0} ${answer}`;
     case 'no-answer':
+    case 'wrong-pick':
       return `${miss.kind} ${answer}`;
+    case 'capture-file':
+      return `${miss.kind} ${miss.file}`;
   }
 }

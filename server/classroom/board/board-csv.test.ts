@@ -33,6 +33,14 @@ describe('boardToCsv', () => {
                 { kind: 'wrong-answer', request: 'POST /api/v1/users', status: 422 },
               ],
             },
+            {
+              lesson: 'grpc',
+              exercise: 'find-trailers',
+              attempts: 1,
+              passedMs: null,
+              lastMs: 40_000,
+              misses: [{ kind: 'wrong-capture-answer', answer: 'message c1 h2-frame out 9' }],
+            },
           ],
           servers: [
             { protocol: 'rest', ms: 1, passed: 16, failed: 0, notOffered: 0, failedIds: [], targetIsWirelab: true, port: 8080 },
@@ -71,6 +79,8 @@ describe('boardToCsv', () => {
       '"Анна, 2 группа",01-rest,get-user,yes,3,1970-01-01T00:00:30.000Z,1970-01-01T00:00:30.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:01:00.000Z,REST 16/16 ✓ (Wirelab itself); gRPC 5/10 (failed: deadline-exceeded health-serving),' +
         'DELETE /api/v1/users/999 → 404: a different status; POST /api/v1/users → 422: the typed answer differs from the response,' +
         'DELETE /api/v1/users/999 → 404: другой код статуса; POST /api/v1/users → 422: введённый ответ не совпадает с ответом сервера',
+      '"Анна, 2 группа",grpc,find-trailers,no,1,,1970-01-01T00:00:40.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:01:00.000Z,REST 16/16 ✓ (Wirelab itself); gRPC 5/10 (failed: deadline-exceeded health-serving),' +
+        'a wrong answer about the capture: “message c1 h2-frame out 9”,неверный ответ по записи: «message c1 h2-frame out 9»',
       `"'=HYPERLINK(""x"")",,,,,,,1970-01-01T00:00:01.000Z,1970-01-01T00:00:01.000Z,,,`,
       '',
     ]);

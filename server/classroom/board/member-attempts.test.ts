@@ -13,6 +13,13 @@ describe('attemptMissOf (what a progress report may say about its miss)', () => 
     });
   });
 
+  it('keeps the answer of a wrong answer about a capture file, and of nothing else', () => {
+    expect(attemptMissOf({ kind: 'wrong-capture-answer', answer: 'message c1 h2-frame out 120' })).toEqual({
+      kind: 'wrong-capture-answer',
+      answer: 'message c1 h2-frame out 120',
+    });
+  });
+
   it('refuses a query or fragment (a token may be in one), a long or odd request line, an unknown verdict', () => {
     for (const bad of [
       { kind: 'no-request', request: 'GET /a?token=1' },
@@ -23,6 +30,9 @@ describe('attemptMissOf (what a progress report may say about its miss)', () => 
       { kind: 'no-request', status: 99 },
       { kind: 'no-request', differs: 'mood' },
       { kind: 'maybe' },
+      { kind: 'wrong-answer', answer: '5' },
+      { kind: 'wrong-capture-answer', answer: 5 },
+      { kind: 'wrong-capture-answer', answer: 'x'.repeat(201) },
       'no-request',
       [],
     ]) {

@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ATTEMPT_REQUEST_MAX, MISS_DIFFERENCES, MISS_KINDS, type AttemptMiss, type MemberAttempts } from '../../../contracts/class-channel/messages.ts';
+import {
+  ATTEMPT_ANSWER_MAX,
+  ATTEMPT_REQUEST_MAX,
+  MISS_DIFFERENCES,
+  MISS_KINDS,
+  type AttemptMiss,
+  type MemberAttempts,
+} from '../../../contracts/class-channel/messages.ts';
 import type { AttemptRef } from '../../../contracts/exercise-checks/attempt-miss.ts';
 import { sendError } from '../class-errors.ts';
 import { normalizeClassCode } from '../names/class-code.ts';
@@ -20,7 +27,7 @@ const REQUEST_LINE = /^[A-Z][A-Z-]{0,19} \/[^\s?#]*$/;
 export function attemptMissOf(input: unknown): AttemptMiss | null | undefined {
   if (input === undefined || input === null) return null;
   if (typeof input !== 'object' || Array.isArray(input)) return undefined;
-  const { kind, request, status, differs } = input as Record<string, unknown>;
+  const { kind, request, status, differs, answer } = input as Record<string, unknown>;
   if (typeof kind !== 'string' || !(MISS_KINDS as readonly string[]).includes(kind)) return undefined;
   const miss: AttemptMiss = { kind: kind as AttemptMiss['kind'] };
   if (request !== undefined) {
@@ -34,6 +41,11 @@ export function attemptMissOf(input: unknown): AttemptMiss | null | undefined {
   if (differs !== undefined) {
     if (typeof differs !== 'string' || !(MISS_DIFFERENCES as readonly string[]).includes(differs)) return undefined;
     miss.differs = differs as AttemptMiss['differs'];
+  }
+  if (answer !== undefined) {
+    // only a wrong answer about a capture file names its answer (the server records its own anyway)
+    if (kind !== 'wrong-capture-answer' || typeof answer !== 'string' || answer.length > ATTEMPT_ANSWER_MAX) return undefined;
+    miss.answer = answer;
   }
   return miss;
 }

@@ -130,6 +130,8 @@ async function reportProgress(app: FastifyInstance, deps: StudentRouteDeps, requ
     if (!judged.counted) return { result: null, ...judged };
     const outcome = await deps.store.recordResult(member.id, body.lesson, body.exercise, false, Date.now(), judged.miss);
     if (!outcome.ok) return sendError(reply, 403, outcome.error);
+    // the board holds the exercise passed already (a capture question's pass is the board's alone to know): nothing was recorded
+    if (!outcome.changed) return { result: null, counted: false, why: 'passed' };
     deps.classChanged(member.classCode);
     return { result: outcome.result, counted: true, miss: judged.miss };
   }
