@@ -12,9 +12,7 @@ import {
   type CaptureQuestion,
   type CaptureTraffic,
 } from '../../contracts/exercise-checks/capture-question.ts';
-import { attemptMissOf } from '../../contracts/exercise-checks/attempt-miss.ts';
-import { MISS_KINDS } from '../../contracts/class-channel/messages.ts';
-import type { CheckMiss } from '../../contracts/exercise-checks/check-types.ts';
+import { captureAttemptMissOf } from '../../contracts/exercise-checks/attempt-miss.ts';
 import type { CaptureSnapshot, CaptureStore } from '../inspector/capture-store.ts';
 import { selectedMessageIn, type Selection } from '../inspector/exchange-sections.ts';
 import { getOpenedCaptures, useOpenedCaptures } from '../inspector/opened-captures.ts';
@@ -74,7 +72,8 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
     setPending(null);
     setJudged({ ...pending, result });
     if (result.passed) markPassed(lesson, id, { answer: pending.answer });
-    else if (result.miss.kind !== 'no-answer') emitExerciseEvent({ lesson, exercise: id, passed: false, answer: pending.answer, ...reportedMiss(result.miss) });
+    else if (result.miss.kind !== 'no-answer')
+      emitExerciseEvent({ lesson, exercise: id, passed: false, answer: pending.answer, ...reportedMiss(result.miss, pending.answer) });
   }, [pending, traffic.decoded, question.ask, lesson, id]);
 
   const send = (answer: string, picked?: string) => {
@@ -283,10 +282,10 @@ function missText(judged: Judged, question: CaptureQuestion, t: CaptureQuestionS
   }
 }
 
-/** What the class is told of a miss: the check's kind when the class channel knows it (the server judges the answer itself). */
-function reportedMiss(miss: Extract<CaptureAskResult, { passed: false }>['miss']) {
-  if (miss.kind === 'wrong-pick' || !(MISS_KINDS as readonly string[]).includes(miss.kind)) return {};
-  return { miss: attemptMissOf(miss as CheckMiss) };
+/** What the class is told of a miss: a wrong answer with the answer itself (the server judges that answer over the same file). */
+function reportedMiss(miss: Extract<CaptureAskResult, { passed: false }>['miss'], answer: string) {
+  const attempt = captureAttemptMissOf(miss, answer);
+  return attempt ? { miss: attempt } : {};
 }
 
 /** The lesson's capture file: opening it in the inspector (fetched from the build), and its store once it is open there. */
