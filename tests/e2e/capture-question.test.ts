@@ -58,7 +58,8 @@ async function answer(page: Page, lang: 'en' | 'ru'): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-describe.each(['en', 'ru'] as const)('a question about a capture in %s', (lang) => {
+// axe on a lesson page as long as gRPC's takes seconds of its own (axe-every-page.test.ts)
+describe.each(['en', 'ru'] as const)('a question about a capture in %s', { timeout: 180_000 }, (lang) => {
   it('opens the capture from the card; a wrong frame fails with why, the trailers frame passes', async () => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/${lang}/grpc`);
@@ -81,8 +82,8 @@ describe.each(['en', 'ru'] as const)('a question about a capture in %s', (lang) 
   });
 });
 
-describe('a question about a capture in a class', () => {
-  it('the pass is on the teacher’s board', async () => {
+describe('a question about a capture in a class', { timeout: 180_000 }, () => {
+  it('a wrong frame is counted as a miss, and the pass is on the teacher’s board', async () => {
     const { origin } = lab.server;
     const desk = await openPage(lab.browser);
     await openDesk(desk, origin, lab.server.app.classroom.teacherKey);
@@ -94,6 +95,11 @@ describe('a question about a capture in a class', () => {
     await student.getByTestId('class-follow-toggle').click();
     await student.goto(`${origin}/en/grpc`);
     await openFromCard(student, 'en');
+    // a wrong frame is a miss the server counts: the answer itself is the attempt
+    await pickTrailers(student, 0);
+    await answer(student, 'en');
+    const card = exerciseCard(student, 'find-trailers');
+    await expect.poll(() => attributeNow(card.getByTestId('exercise-miss-count'), 'data-counted'), LIVE).toBe('true');
     await pickTrailers(student, 5);
     await answer(student, 'en');
     await expect.poll(() => exerciseStateNow(student, 'find-trailers'), LIVE).toBe('passed');
@@ -102,7 +108,7 @@ describe('a question about a capture in a class', () => {
     const result = desk.locator('[data-testid="board-row"][data-name="Ada"] [data-testid="board-result"][data-exercise="grpc/find-trailers"]');
     await expect.poll(() => attributeNow(result, 'data-state'), LIVE).toBe('passed');
     // the server judged the same answer from the same file: nothing refused on the card
-    expect(await exerciseCard(student, 'find-trailers').getByTestId('exercise-board-verdict').count()).toBe(0);
+    expect(await card.getByTestId('exercise-board-verdict').count()).toBe(0);
     await desk.context().close();
     await student.context().close();
   });
