@@ -236,7 +236,8 @@ function checkProblems(check: Record<string, unknown>): string[] {
     case 'capture': {
       // a question about a capture file of the lesson (captures/): the ask is judged over its traffic
       onlyKeys('check', check, ['type', 'file', 'ask']);
-      if (typeof check.file !== 'string' || !/^captures\/[\w.-]+\.pcap(ng)?$/.test(check.file)) problems.push('check.file must be captures/<name>.pcapng or .pcap');
+      if (typeof check.file !== 'string' || !/^captures\/[\w.-]+\.pcap(ng)?$/.test(check.file))
+        problems.push('check.file must be captures/<name>.pcapng or .pcap');
       const ask = (check.ask ?? {}) as Record<string, unknown>;
       if (ask.type === 'pick-message' || ask.type === 'pick-exchange') {
         onlyKeys('check.ask', ask, ['type', 'match']);
@@ -404,7 +405,13 @@ describe('the content checker itself', () => {
     expect(checkProblems({ type: 'telepathy' })).toEqual(['unknown check type "telepathy"']);
     expect(checkProblems({ type: 'capture', file: 'grpc.pcapng', ask: { type: 'pick-message', match: { layer: 'h2-frame' } } })).toHaveLength(1);
     expect(checkProblems({ type: 'capture', file: 'captures/a.pcapng', ask: { type: 'guess' } })).toHaveLength(1);
-    expect(checkProblems({ type: 'capture', file: 'captures/a.pcapng', ask: { type: 'message-answer', match: { layer: 'ws-frame', fields: { code: 1000 } }, field: 'closeCode' } })).toEqual([
+    expect(
+      checkProblems({
+        type: 'capture',
+        file: 'captures/a.pcapng',
+        ask: { type: 'message-answer', match: { layer: 'ws-frame', fields: { code: 1000 } }, field: 'closeCode' },
+      }),
+    ).toEqual([
       'check.ask.match.fields.code: layer ws-frame has no such field (it has opcode, fin, masked, length, lengthBits, rsv1, closeCode, closeReason, error)',
     ]);
     expect(checkProblems({ type: 'message-answer', match: { layer: 'grpc-message' }, field: 'length' })).toEqual([]);

@@ -81,6 +81,7 @@ describe('lesson 04-grpc', () => {
   it('has at least five exercises, each starting from a cell or asking about a capture file', () => {
     const exercises = Object.values(lesson.exercises);
     expect(exercises.length).toBeGreaterThanOrEqual(5);
-    for (const exercise of exercises) expect((exercise.check as { type: string }).type === 'capture' || (exercise.cell !== undefined && exercise.cell in lesson.cells)).toBe(true);
+    for (const exercise of exercises)
+      expect((exercise.check as { type: string }).type === 'capture' || (exercise.cell !== undefined && exercise.cell in lesson.cells)).toBe(true);
   });
 });

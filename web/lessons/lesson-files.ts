@@ -24,6 +24,8 @@ export interface LessonFolder {
   cellTexts?: Record<string, string>;
   /** the repository files its `::source` lines quote, by path from the repository root (absent: missing) */
   sourceTexts?: Record<string, string>;
+  /** the capture files its questions ask about (captures/…), by path relative to the lesson folder */
+  captureFiles?: Record<string, Uint8Array>;
 }
 
 /** Lesson folders are named `<nn>-<slug>`; anything else under lessons/ is not a lesson. */
@@ -67,8 +69,17 @@ export function readLessonFolders(lessonsRoot: string, figures?: CodeFigures): L
         sourceTexts: Object.fromEntries(
           [...quoted].filter((path) => existsSync(repositoryFile(path))).map((path) => [path, readFileSync(repositoryFile(path), 'utf8')]),
         ),
+        captureFiles: filesIn(dir, 'captures'),
       };
     });
+}
+
+/** The files directly in `dir`/`folder`, by "folder/name", as bytes; {} when there is no such folder. */
+function filesIn(dir: string, folder: string): Record<string, Uint8Array> {
+  const path = join(dir, folder);
+  if (!existsSync(path)) return {};
+  const files = readdirSync(path, { withFileTypes: true }).filter((file) => file.isFile());
+  return Object.fromEntries(files.map((file) => [`${folder}/${file.name}`, new Uint8Array(readFileSync(join(path, file.name)))]));
 }
 
 export function buildLessonIndex(folders: LessonFolder[]): LessonIndexEntry[] {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLessonFolders, type LessonFolder } from './lesson-files.ts';
@@ -97,5 +98,64 @@ describe('the format check finds', () => {
   it('directives inside code fences are text, not directives', () => {
     const fenced = `${good}\n\`\`\`\n::cell nothing\n:::exercise nope\n\`\`\`\n`;
     expect(lessonFormatProblems(folder(fenced, fenced))).toEqual([]);
+  });
+});
+
+describe('the format check of a question about a capture file finds', () => {
+  // a capture recorded from python3-grpcio on both ends: a call that succeeds, one that ends NOT_FOUND
+  const grpc = new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'lessons', '04-grpc', 'captures', 'grpc-not-found.pcapng')));
+  const trailers = { layer: 'h2-frame', dir: 'out', fields: { type: 'HEADERS', endStream: true, grpcStatus: 5 } };
+  const markdown = '# Title\n\n> Summary.\n\n## Intro {#intro}\n\n:::exercise find\nFind it.\n::hint\nThere.\n:::\n';
+  const problemsOf = (exercise: unknown, captureFiles: Record<string, Uint8Array> = { 'captures/grpc.pcapng': grpc }) =>
+    lessonFormatProblems({
+      folder: '04-grpc',
+      slug: 'grpc',
+      dir: '/nowhere',
+      lessonJson: JSON.stringify({ cells: {}, exercises: { find: exercise } }),
+      markdown: { en: markdown, ru: markdown },
+      cellFiles: [],
+      captureFiles,
+    });
+  const question = (ask: unknown, more: Record<string, unknown> = {}) => ({ check: { type: 'capture', file: 'captures/grpc.pcapng', ask }, ...more });
+
+  it('nothing in a pick with one right frame, an exchange pick with one right exchange, a value the file holds', () => {
+    expect(problemsOf(question({ type: 'pick-message', match: trailers }))).toEqual([]);
+    expect(problemsOf(question({ type: 'pick-exchange', match: { request: { path: '^/demo' }, response: { headers: { 'x-looked-up': true } } } }))).toEqual([]);
+    expect(problemsOf(question({ type: 'message-answer', match: { layer: 'grpc-status', fields: { codeName: 'NOT_FOUND' } }, field: 'message' }))).toEqual([]);
+  });
+
+  it('a pick that more than one frame, or none, answers', () => {
+    expect(problemsOf(question({ type: 'pick-message', match: { layer: 'h2-frame', dir: 'out', fields: { type: 'HEADERS', endStream: true } } }))).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.ask.match matches 2 messages of captures/grpc.pcapng, not exactly one',
+    ]);
+    expect(problemsOf(question({ type: 'pick-exchange', match: { request: { method: 'GET' } } }))).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.ask.match matches 0 exchanges of captures/grpc.pcapng, not exactly one',
+    ]);
+  });
+
+  it('a value the file does not hold, or holds twice over with different values', () => {
+    expect(problemsOf(question({ type: 'message-answer', match: { layer: 'grpc-status', fields: { codeName: 'UNAVAILABLE' } }, field: 'code' }))).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.ask finds no value to compare in captures/grpc.pcapng (no-message)',
+    ]);
+    expect(
+      problemsOf(question({ type: 'answer', exchange: { request: { path: '^/demo' } }, expect: { from: 'response-json', path: 'user.id' } })).join('\n'),
+    ).toMatch(/finds no value to compare .* \(no-value\)/);
+    expect(problemsOf(question({ type: 'message-answer', match: { layer: 'grpc-status' }, field: 'code' }))).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.ask: the messages it matches in captures/grpc.pcapng hold different values of code, so the question has more than one answer',
+    ]);
+  });
+
+  it('an unknown ask, a cell or runOnly, a file outside captures/, a missing file, a file that is no capture', () => {
+    expect(problemsOf(question({ type: 'guess' }))).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.ask.type must be one of answer, message-answer, pick-message, pick-exchange',
+    ]);
+    expect(problemsOf(question({ type: 'pick-message', match: trailers }, { cell: 'get-user', runOnly: true }))).toHaveLength(2);
+    expect(problemsOf({ check: { type: 'capture', file: '../secret.pcapng', ask: { type: 'pick-message', match: trailers } } })).toHaveLength(1);
+    expect(problemsOf(question({ type: 'pick-message', match: trailers }), {})).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.file captures/grpc.pcapng does not exist',
+    ]);
+    expect(problemsOf(question({ type: 'pick-message', match: trailers }), { 'captures/grpc.pcapng': new TextEncoder().encode('{"log":{}}') })).toEqual([
+      '04-grpc/lesson.json: exercise "find": check.file captures/grpc.pcapng is not a packet capture (pcapng or pcap) that reads',
+    ]);
   });
 });

@@ -3,8 +3,9 @@ import { headingsOf, splitLessonDirectives } from './lesson-directives.ts';
 import type { LessonJson } from './lesson-types.ts';
 import { CELL_FILE_FORMATS, isCellKind } from './cell-kinds.ts';
 import { expandSources } from './source-excerpt.ts';
+import { type CaptureExerciseJson, captureExerciseProblems, captureReader } from './capture-check-format.ts';
 
-const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence', 'message-answer', 'own-server-fixed', 'capture'];
+const CHECK_TYPES = ['exchange', 'sequence', 'answer', 'message', 'message-sequence', 'message-answer', 'own-server-fixed'];
 
 /** Everything wrong with one lesson folder (lessons/README.md), as readable sentences; [] when fine. */
 export function lessonFormatProblems(lesson: LessonFolder): string[] {
@@ -29,7 +30,13 @@ export function lessonFormatProblems(lesson: LessonFolder): string[] {
     const text = lesson.cellTexts?.[cell.file];
     if (format && text !== undefined) for (const problem of format.problems(text)) problems.push(`${where}/${cell.file}: ${problem}`);
   }
+  const readCapture = captureReader(lesson.captureFiles);
   for (const [id, exercise] of Object.entries(exercises)) {
+    // a question about a capture file: its own rules, checked against the file's bytes
+    if ((exercise.check as { type?: string } | undefined)?.type === 'capture') {
+      problems.push(...captureExerciseProblems(where, id, exercise as unknown as CaptureExerciseJson, readCapture));
+      continue;
+    }
     if (exercise.cell !== undefined && !(exercise.cell in cells)) {
       problems.push(`${where}/lesson.json: exercise "${id}" starts from unknown cell "${exercise.cell}"`);
     }
