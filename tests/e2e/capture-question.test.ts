@@ -82,6 +82,29 @@ describe.each(['en', 'ru'] as const)('a question about a capture in %s', { timeo
   });
 });
 
+describe('a question answered with a value', { timeout: 180_000 }, () => {
+  it('lesson 06: the close code clicked in the inspector’s tree fills the answer, which passes', async () => {
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/websockets`);
+    const card = exerciseCard(page, 'server-close-code');
+    const open = card.getByTestId('capture-open');
+    await open.waitFor(LIVE);
+    await open.click();
+    const inspector = inspectorOf(page);
+    const close = inspector.locator('[data-testid="insp-message"][data-layer="ws-frame"][data-dir="out"]', { hasText: 'close' });
+    await expect.poll(() => close.count(), LIVE).toBe(1);
+    await close.click();
+    await inspector.locator('[data-testid="insp-tree-node"][data-kind="ws-close-code"]').click();
+    // the field as the tree shows it, and the value it stands for in the answer
+    await expect.poll(() => textNow(card.getByTestId('capture-field')), LIVE).toMatch(/1003 unsupported data/);
+    await card.getByTestId('capture-use-field').click();
+    expect(await card.getByTestId('exercise-answer').inputValue()).toBe('1003');
+    await card.getByTestId('exercise-submit').click();
+    await expect.poll(() => exerciseStateNow(page, 'server-close-code'), LIVE).toBe('passed');
+    await page.context().close();
+  });
+});
+
 describe('a question about a capture in a class', { timeout: 180_000 }, () => {
   it('a wrong frame is counted as a miss, and the pass is on the teacher’s board', async () => {
     const { origin } = lab.server;

@@ -3,7 +3,7 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { CaptureQuestion } from '../../contracts/exercise-checks/capture-question.ts';
 import { LangContext } from '../kit/lang-context.ts';
-import { CaptureQuestionCard } from './capture-question-card.tsx';
+import { answerOfField, CaptureQuestionCard } from './capture-question-card.tsx';
 import { captureQuestionStrings } from './capture-question-strings.ts';
 import { lessonCaptureUrl } from './lesson-captures.ts';
 
@@ -55,6 +55,16 @@ describe('a question about a capture file', () => {
       expect(html).not.toContain('data-testid="capture-answer-pick"');
     });
   }
+
+  it('takes from a field the value a question compares: a bit field’s value, a code without its name', () => {
+    expect(answerOfField('.... .01. = 1')).toBe('1');
+    expect(answerOfField('.... .10. = 2')).toBe('2');
+    expect(answerOfField('1003 unsupported data')).toBe('1003');
+    expect(answerOfField('404 Not Found')).toBe('404');
+    expect(answerOfField('text only')).toBe('text only');
+    expect(answerOfField('lab/temp')).toBe('lab/temp');
+    expect(answerOfField('21.5')).toBe('21.5');
+  });
 
   it('says every sentence in both languages', () => {
     expect(Object.keys(captureQuestionStrings.ru).sort()).toEqual(Object.keys(captureQuestionStrings.en).sort());

@@ -249,11 +249,24 @@ function FieldValue({ field, onUse, t }: { field: PointedField | null; onUse: (v
   return (
     <p className="exercise-field" data-testid="capture-field">
       {t.field} {field.title} = <code>{field.value}</code>{' '}
-      <button type="button" className="button button-quiet" data-testid="capture-use-field" onClick={() => onUse(field.value)}>
+      <button type="button" className="button button-quiet" data-testid="capture-use-field" onClick={() => onUse(answerOfField(field.value))}>
         {t.useField}
       </button>
     </p>
   );
+}
+
+/**
+ * The value a field's decoded text stands for, as a question compares it: a bit field drawn as
+ * `.... .01. = 1` is its value after `=`, a code with its name (`1003 unsupported data`, `404 Not
+ * Found`) is the number; any other text is itself.
+ */
+export function answerOfField(value: string): string {
+  const text = value.trim();
+  const bits = /^[.01 ]+=\s*(\S.*)$/.exec(text);
+  if (bits) return bits[1]!.trim();
+  const code = /^(-?\d+)\s+\p{L}/u.exec(text);
+  return code ? code[1]! : text;
 }
 
 function pickOf(what: 'frame' | 'exchange', snapshot: CaptureSnapshot, selection: Selection): WireMessage | HttpExchange | null {
