@@ -94,6 +94,8 @@ describe('a question answered with a value', { timeout: 180_000 }, () => {
     const close = inspector.locator('[data-testid="insp-message"][data-layer="ws-frame"][data-dir="out"]', { hasText: 'close' });
     await expect.poll(() => close.count(), LIVE).toBe(1);
     await close.click();
+    // the close code is inside the payload: open it, then click the field
+    await inspector.locator('[data-testid="insp-tree-node"][data-kind="ws-payload"]').click();
     await inspector.locator('[data-testid="insp-tree-node"][data-kind="ws-close-code"]').click();
     // the field as the tree shows it, and the value it stands for in the answer
     await expect.poll(() => textNow(card.getByTestId('capture-field')), LIVE).toMatch(/1003 unsupported data/);
