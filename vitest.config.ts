@@ -93,6 +93,11 @@ export default defineConfig({
           // tests/e2e/lesson-page.ts), not its own 1 s: a reloaded page's editor took longer on a
           // busy machine (everyday-friction, "keep their text across a reload")
           expect: { poll: { timeout: 15_000 } },
+          // a file's tests marked concurrent (those that mostly wait: realtime-consoles, graphql-lesson,
+          // grpc-cell-messages, unchanged-consoles) run two at a time, each in a browser profile of its
+          // own: five of realtime-consoles' pages at once starved Chromium's renderers at load ~25
+          // (18 of its 20 tests ran past their limits; one after another they all passed at that load)
+          maxConcurrency: 2,
           // vitest runs the slowest files first: on CI's two cores the end-to-end files come first,
           // two at a time (Chromium's renderers use the CPU most; tests/README.md, "Where CI's time goes")
           maxWorkers: FILES_AT_ONCE,

@@ -1,18 +1,45 @@
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, it, type OnTestFinishedHandler } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, cell, editorText, holdCaptureBack, inspectorNode, LIVE, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
-// A failed test leaves its page open; close every context so the next test starts alone.
-afterEach(async () => {
-  for (const context of lab.browser.contexts()) await context.close();
-});
 
-describe('the GraphQL lesson', () => {
-  it('completes a field from the schema, runs the query, and decodes it in the inspector', async () => {
-    const page = await openPage(lab.browser);
+/** The test's own browser profile (its own session and sandbox), closed when the test ends, passed or failed. */
+async function openTestPage(onTestFinished: (handler: OnTestFinishedHandler) => void): Promise<Page> {
+  const page = await openPage(lab.browser);
+  onTestFinished(() => page.context().close());
+  return page;
+}
+
+/**
+ * The server's word that a subscription of this page's sandbox (its session cookie) started or
+ * ended: the tests run side by side, and another test's subscription must not answer for it.
+ * Listens from the call on, so call it before the click.
+ */
+function subscriptionOfPage(page: Page, event: 'started' | 'ended'): Promise<void> {
+  const tracker = lab.server.app.graphqlSubscriptions;
+  return new Promise((resolve) => {
+    const listener = async (_field: string, sandboxId: string) => {
+      // a page closed meanwhile (its test failed) has no cookies to read: it waits no more
+      const cookies = await page
+        .context()
+        .cookies()
+        .catch(() => null);
+      if (cookies !== null && sandboxId !== cookies.find((cookie) => cookie.name === 'wirelab_session')?.value) return;
+      tracker.off(event, listener);
+      resolve();
+    };
+    tracker.on(event, listener);
+  });
+}
+
+// Each test in a browser profile of its own, two at a time (vitest.config.ts): the tests mostly
+// wait, on the server, on a capture held back 6 s, on the language service
+describe.concurrent('the GraphQL lesson', () => {
+  it('completes a field from the schema, runs the query, and decodes it in the inspector', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const first = cell(page, 'first-query');
     await first.scrollIntoViewIfNeeded();
@@ -64,10 +91,10 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('finds the bytes of a query that reach the page after its wait: a click looks again', async () => {
+  it('finds the bytes of a query that reach the page after its wait: a click looks again', async ({ expect, onTestFinished }) => {
     // The capture channel held back 6 s: the query's bytes were looked for once, 3 s after its
     // answer, and the result said "not captured" for good, with nothing to click.
-    const page = await openPage(lab.browser);
+    const page = await openTestPage(onTestFinished);
     await holdCaptureBack(page, 6_000);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const first = cell(page, 'first-query');
@@ -87,10 +114,12 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('a Run refused while the last query’s bytes are looked for again keeps its problem on screen', async () => {
+  // alone: it waits 6 s for the look-again to have answered, and pages loading beside it would
+  // make those seconds a shorter wait
+  it.sequential('a Run refused while the last query’s bytes are looked for again keeps its problem on screen', async ({ expect, onTestFinished }) => {
     // A refused Run took no number: the last query's look-again found its bytes seconds later and
     // put that query's result back over the problem the student was reading.
-    const page = await openPage(lab.browser);
+    const page = await openTestPage(onTestFinished);
     await holdCaptureBack(page, 6_000);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const first = cell(page, 'first-query');
@@ -112,8 +141,8 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('answers a repeated cache-first query from urql’s cache without a request', async () => {
-    const page = await openPage(lab.browser);
+  it('answers a repeated cache-first query from urql’s cache without a request', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const cached = cell(page, 'cached-user');
     await cached.locator('[data-testid="cell-run"]').click();
@@ -135,8 +164,8 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('receives a post created over REST on a GraphQL subscription (in Russian)', async () => {
-    const page = await openPage(lab.browser);
+  it('receives a post created over REST on a GraphQL subscription (in Russian)', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/ru/graphql`);
     const subscription = cell(page, 'post-added');
     await subscription.scrollIntoViewIfNeeded();
@@ -144,7 +173,7 @@ describe('the GraphQL lesson', () => {
     expect(await subscription.locator('[data-testid="cell-run"]').textContent()).toContain('Подписаться');
 
     // The server says when the subscription is live: only then is the event created.
-    const started = once(lab.server.app.graphqlSubscriptions, 'started');
+    const started = subscriptionOfPage(page, 'started');
     await subscription.locator('[data-testid="cell-run"]').click();
     await started;
     expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('active');
@@ -160,15 +189,15 @@ describe('the GraphQL lesson', () => {
     await next.waitFor(LIVE);
     await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="receive-post"]'), 'data-state'), LIVE).toBe('passed');
 
-    const ended = once(lab.server.app.graphqlSubscriptions, 'ended');
+    const ended = subscriptionOfPage(page, 'ended');
     await subscription.locator('[data-testid="cell-stop"]').click();
     await ended;
     expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('ended');
     await page.context().close();
   });
 
-  it('shows N+1 in the cost report, then batching brings it down to 2 (exercises checked on that traffic)', async () => {
-    const page = await openPage(lab.browser);
+  it('shows N+1 in the cost report, then batching brings it down to 2 (exercises checked on that traffic)', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const users = cell(page, 'users-with-posts');
     const extensions = users.locator('[data-testid="graphql-extensions"]');
@@ -193,8 +222,8 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('"down to two" needs network-only, as its hint says: cache-first answers the second run from the cache', async () => {
-    const page = await openPage(lab.browser);
+  it('"down to two" needs network-only, as its hint says: cache-first answers the second run from the cache', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const users = cell(page, 'users-with-posts');
     const extensions = users.locator('[data-testid="graphql-extensions"]');
@@ -219,8 +248,8 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('a query that is too deep is refused with the error in the page’s language', async () => {
-    const page = await openPage(lab.browser);
+  it('a query that is too deep is refused with the error in the page’s language', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/ru/graphql`);
     const deep = cell(page, 'too-deep');
     await deep.scrollIntoViewIfNeeded();
@@ -244,8 +273,8 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('GET puts the query in the URL and the second run is revalidated with a 304', async () => {
-    const page = await openPage(lab.browser);
+  it('GET puts the query in the URL and the second run is revalidated with a 304', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const cached = cell(page, 'cached-user');
     await cached.locator('[data-testid="graphql-method"]').selectOption('GET');
@@ -263,14 +292,14 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('subscribes with the legacy graphql-ws subprotocol too', async () => {
-    const page = await openPage(lab.browser);
+  it('subscribes with the legacy graphql-ws subprotocol too', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const subscription = cell(page, 'post-added');
     await subscription.scrollIntoViewIfNeeded();
     await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
     await subscription.locator('[data-testid="graphql-protocol"]').selectOption('graphql-ws');
-    const started = once(lab.server.app.graphqlSubscriptions, 'started');
+    const started = subscriptionOfPage(page, 'started');
     await subscription.locator('[data-testid="cell-run"]').click();
     await started;
     const mutation = cell(page, 'create-post');
@@ -283,8 +312,8 @@ describe('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('hover shows a field’s description; the operation picker sends only the chosen operation and its fragment', async () => {
-    const page = await openPage(lab.browser);
+  it('hover shows a field’s description; the operation picker sends only the chosen operation and its fragment', async ({ expect, onTestFinished }) => {
+    const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
     const fragments = cell(page, 'fragments');
     await fragments.scrollIntoViewIfNeeded();

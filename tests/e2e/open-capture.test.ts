@@ -1,17 +1,16 @@
 // «Открыть запись» / "Open capture" in Chromium: files real tools wrote open in the inspector,
 // decoded by the same code as live captures, in both languages; a bad file is named and the live
 // captures stay; a HAR that Chromium itself recorded (Playwright's recordHar) lists every request
-// with its status, headers and body; a 50 MB pcapng opens while the page's longest task stays
-// under 200 ms; a capture is stepped through from the keyboard, and a link opens one step.
+// with its status, headers and body; a 50 MB pcapng opens completely (its speed:
+// bench/open-capture.ts); a capture is stepped through from the keyboard, and a link opens one step.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturesToPcapng } from '../../wire/pcapng/export-pcapng.ts';
-import { assembleConnection } from '../../wire/stream-assembler.ts';
-import type { CaptureChunk, CapturedConnection } from '../../wire/types.ts';
+import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { bigCapture, bigCaptureConnections } from './big-capture.ts';
 import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
 import { attributeNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
@@ -199,52 +198,20 @@ describe('links and HAR', { timeout: 180_000 }, () => {
   });
 });
 
-/** A pcapng of about `megabytes` MB: HTTP/1.1 connections, each a GET and a large response in 16 KB writes. */
-function bigCapture(megabytes: number): Uint8Array {
-  const connections: Array<{ connection: CapturedConnection; streams: ReturnType<typeof assembleConnection> }> = [];
-  const perConnection = 512 * 1024;
-  const count = Math.ceil((megabytes * 1024 * 1024) / perConnection);
-  const encoder = new TextEncoder();
-  for (let i = 0; i < count; i++) {
-    const id = `c${i + 1}`;
-    const openedAt = 1_795_700_000_000 + i * 50;
-    const request = encoder.encode(`GET /big/${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-    const head = encoder.encode(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${perConnection}\r\n\r\n`);
-    const chunks: CaptureChunk[] = [
-      { conn: id, seq: 0, dir: 'in', t: openedAt + 1, offset: 0, data: request },
-      { conn: id, seq: 1, dir: 'out', t: openedAt + 2, offset: 0, data: head },
-    ];
-    for (let at = 0; at < perConnection; at += 16 * 1024)
-      chunks.push({
-        conn: id,
-        seq: chunks.length,
-        dir: 'out',
-        t: openedAt + 3 + at / 1e6,
-        offset: head.length + at,
-        data: new Uint8Array(16 * 1024).fill(i % 256),
-      });
-    const connection: CapturedConnection = {
-      id,
-      transport: 'http/1.1',
-      remote: `127.0.0.1:${40000 + i}`,
-      local: '127.0.0.1:8080',
-      openedAt,
-      closedAt: openedAt + 40,
-    };
-    connections.push({ connection, streams: assembleConnection(id, chunks, true) });
-  }
-  return capturesToPcapng(connections);
-}
-
-// The issue's bound, the page's longest task under 200 ms, is not met yet: the file is read in the
-// worker and decoded 64 KB per task, yet the longest task measured 1.28 s (26 Nov, a loaded
-// machine), likely the first render of the file's timeline and its newest 512 KB exchange. The test
-// holds what is met: the file opens through the worker with a progress bar, and every exchange is
-// there to read.
+// The issue's bound, the page's longest task under 200 ms while a 50 MB file opens, is a figure of
+// speed: bench/open-capture.ts measures it (bench/README.md). This test holds that such a file
+// opens completely: through the worker with a progress bar, every connection's exchange listed and
+// readable, the facts line counting every packet and connection.
 describe('a 50 MB capture', () => {
-  it('opens through the worker with a progress bar, every exchange listed and readable', { timeout: 240_000 }, async () => {
-    const bytes = bigCapture(50);
-    expect(bytes.length).toBeGreaterThan(50 * 1000 * 1000);
+  it('opens through the worker with a progress bar, every exchange listed and readable, the facts line complete', { timeout: 240_000 }, async () => {
+    const megabytes = 50;
+    const bytes = bigCapture(megabytes);
+    expect(bytes.length).toBeGreaterThan(megabytes * 1000 * 1000);
+    const connections = bigCaptureConnections(megabytes);
+    // every packet and connection the file holds, read in Node by the code the worker runs
+    const read = readCaptureFile(bytes);
+    if (read.kind !== 'packets') throw new Error(`the big capture reads as ${read.kind}`);
+    expect(read.connections).toHaveLength(connections);
     const path = join(workDir, 'big.pcapng');
     writeFileSync(path, bytes);
     const page = await openPage(browser);
@@ -256,10 +223,13 @@ describe('a 50 MB capture', () => {
     await expect
       .poll(() => attributeNow(inspector.locator('[data-testid="insp-file-opened"]'), 'data-kind'), { timeout: 180_000, interval: 500 })
       .toBe('packets');
+    const facts = await textNow(inspector.locator('[data-testid="insp-file-facts"]'));
+    expect(facts).toContain(`pcapng, ${read.packets} packets, ${connections} TCP connections`);
+    expect(facts).toContain('no gaps');
     const rows = inspector.locator('[data-testid="insp-exchange"]');
-    await expect.poll(() => rows.count(), { timeout: 120_000, interval: 500 }).toBe(100);
+    await expect.poll(() => rows.count(), { timeout: 120_000, interval: 500 }).toBe(connections);
     await rows.last().click();
-    await expect.poll(() => textNow(inspector.locator('.insp-detail')), LIVE).toContain('/big/99');
+    await expect.poll(() => textNow(inspector.locator('.insp-detail')), LIVE).toContain(`/big/${connections - 1}`);
     await page.context().close();
   });
 });

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, type ExpectStatic, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import {
   attributeNow,
@@ -20,14 +20,18 @@ import {
 
 const lab = useAppAndBrowser();
 
-async function createUser(page: Page, cellId: string, email: string): Promise<void> {
+// The tests of each describe below run two at a time (vitest.config.ts), each in a browser profile of
+// its own (its own session and sandbox): most of their time is waiting, for heartbeats, held polls
+// and a capture channel held back 6 s.
+
+async function createUser(expect: ExpectStatic, page: Page, cellId: string, email: string): Promise<void> {
   await setEditorText(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email })}\n`);
   await cell(page, cellId).locator('[data-testid="cell-run"]').click();
   await expect.poll(() => textNow(cell(page, cellId).locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
 }
 
-describe('the WebSocket console', () => {
-  it('connects, echoes a text and a binary message, and shows the masked client frame in the inspector', async () => {
+describe.concurrent('the WebSocket console', () => {
+  it('connects, echoes a text and a binary message, and shows the masked client frame in the inspector', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
@@ -65,7 +69,7 @@ describe('the WebSocket console', () => {
     await page.context().close();
   });
 
-  it('asks the echo server to drop the connection: no close frame, the browser reports 1006', async () => {
+  it('asks the echo server to drop the connection: no close frame, the browser reports 1006', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/websockets`);
     const echo = cell(page, 'echo');
@@ -77,7 +81,7 @@ describe('the WebSocket console', () => {
     await page.context().close();
   });
 
-  it('offers a subprotocol and shows the one the server chose', async () => {
+  it('offers a subprotocol and shows the one the server chose', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/websockets`);
     const chat = cell(page, 'chat');
@@ -88,7 +92,7 @@ describe('the WebSocket console', () => {
     await page.context().close();
   });
 
-  it('refuses a close code a page may not send, and says why', async () => {
+  it('refuses a close code a page may not send, and says why', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/websockets`);
     const echo = cell(page, 'echo');
@@ -106,7 +110,7 @@ describe('the WebSocket console', () => {
     await expect.poll(() => exerciseStateNow(page, 'client-close'), LIVE).toBe('passed');
     await page.context().close();
   });
-  it('finds a frame’s bytes that reached the page later than its first wait', async () => {
+  it('finds a frame’s bytes that reached the page later than its first wait', async ({ expect }) => {
     // The capture channel held back 6 s (holdCaptureBack): the handshake was looked for once, 5 s
     // after Connect, and every frame of the socket said "not captured" for good, a click again too.
     const page = await openPage(lab.browser);
@@ -127,7 +131,8 @@ describe('the WebSocket console', () => {
     await page.context().close();
   });
 
-  it('a reconnect’s handshake is never claimed by the connection before it, whose own was never captured', async () => {
+  // alone, after the others: it reads the new row 1 s after its click (a miss reads "looking…" for 5 s)
+  it.sequential('a reconnect’s handshake is never claimed by the connection before it, whose own was never captured', async ({ expect }) => {
     // The first connection's handshake goes uncaptured (recording off); its "open" row looks for it
     // again at once (5 s, then 5 s more). The old query, "the first GET /ws/echo since Connect",
     // claimed the next connection's handshake: the old row showed it, the new row "not captured".
@@ -162,8 +167,8 @@ describe('the WebSocket console', () => {
   });
 });
 
-describe('the Socket.IO console', () => {
-  it('connects over polling, upgrades to websocket, and an emit with an ack gets its reply', async () => {
+describe.concurrent('the Socket.IO console', () => {
+  it('connects over polling, upgrades to websocket, and an emit with an ack gets its reply', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/socket-io`);
     const lobby = cell(page, 'lobby');
@@ -188,7 +193,7 @@ describe('the Socket.IO console', () => {
     await page.context().close();
   });
 
-  it('connects over websocket only, without polling first', async () => {
+  it('connects over websocket only, without polling first', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/socket-io`);
     const direct = cell(page, 'websocket-only');
@@ -199,7 +204,7 @@ describe('the Socket.IO console', () => {
     await page.context().close();
   });
 
-  it('shows the server’s refusal when auth is missing', async () => {
+  it('shows the server’s refusal when auth is missing', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/socket-io`);
     const anonymous = cell(page, 'anonymous');
@@ -210,15 +215,15 @@ describe('the Socket.IO console', () => {
   });
 });
 
-describe('the SSE console', () => {
-  it('receives the user.created event of a REST change and shows the decoded event', async () => {
+describe.concurrent('the SSE console', () => {
+  it('receives the user.created event of a REST change and shows the decoded event', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/server-sent-events`);
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
     await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
 
-    await createUser(page, 'create-user', `grace-${Date.now()}@example.com`);
+    await createUser(expect, page, 'create-user', `grace-${Date.now()}@example.com`);
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
     await created.waitFor(LIVE);
     expect(await created.textContent()).toContain('Grace Hopper');
@@ -231,7 +236,7 @@ describe('the SSE console', () => {
     await page.context().close();
   });
 
-  it('shows every line with the fetch client, the heartbeat comment included', async () => {
+  it('shows every line with the fetch client, the heartbeat comment included', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/ru/server-sent-events`);
     const events = cell(page, 'events');
@@ -246,7 +251,7 @@ describe('the SSE console', () => {
     await page.context().close();
   });
 
-  it('finds an event’s bytes that reached the page later than its first wait', async () => {
+  it('finds an event’s bytes that reached the page later than its first wait', async ({ expect }) => {
     // The page's capture channel (/_wirelab/tap) held back 6 s, as a loaded machine or a slow
     // network can: the stream's GET was looked for once, 5 s after Connect, and every row of the
     // stream said "not captured" for good, a click again too (csp.test.ts could then wait out its
@@ -257,7 +262,7 @@ describe('the SSE console', () => {
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
     await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
-    await createUser(page, 'create-user', `late-${Date.now()}@example.com`);
+    await createUser(expect, page, 'create-user', `late-${Date.now()}@example.com`);
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
     await created.waitFor(LIVE);
     await created.locator('[data-testid="rt-log-link"]').click();
@@ -266,18 +271,18 @@ describe('the SSE console', () => {
     await page.context().close();
   });
 
-  it('resumes with Last-Event-ID and gets the event it missed', async () => {
+  it('resumes with Last-Event-ID and gets the event it missed', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/server-sent-events`);
     const events = cell(page, 'events');
     await events.locator('[data-testid="sse-connect"]').click();
     await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
-    await createUser(page, 'create-user', `first-${Date.now()}@example.com`);
+    await createUser(expect, page, 'create-user', `first-${Date.now()}@example.com`);
     await events.locator('[data-testid="rt-log-entry"][data-event="user.created"]').first().waitFor(LIVE);
 
     await events.locator('[data-testid="sse-disconnect"]').click();
     const missed = `missed-${Date.now()}@example.com`;
-    await createUser(page, 'create-user', missed);
+    await createUser(expect, page, 'create-user', missed);
     await events.locator('[data-testid="sse-resume"]').click();
     const replayed = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]', { hasText: missed });
     await replayed.waitFor(LIVE);
@@ -293,14 +298,14 @@ function runButtonTop(page: Page, cellId: string): Promise<number> {
     .evaluate((button) => button.getBoundingClientRect().top);
 }
 
-describe('a live console moves nothing under the pointer', () => {
+describe.concurrent('a live console moves nothing under the pointer', () => {
   // A student connects a console, then clicks Run in the cell under it. A log that grew with each
   // line pushed that Run button down, and a click whose press and release fell either side of a
   // new line was lost (the release landed on the cell's editor): csp.test.ts once hung on it. The
   // console at the top of the window, as a student has it: the browser's scroll anchoring then
   // keeps the console in place and lets what is under it move.
   for (const lang of ['en', 'ru'] as const) {
-    it(`SSE (${lang}): the log keeps its height while heartbeats arrive, and the Run button under it stays put`, async () => {
+    it(`SSE (${lang}): the log keeps its height while heartbeats arrive, and the Run button under it stays put`, async ({ expect }) => {
       const page = await openPage(lab.browser);
       await page.goto(`${lab.server.origin}/${lang}/server-sent-events`);
       const events = cell(page, 'events');
@@ -326,7 +331,7 @@ describe('a live console moves nothing under the pointer', () => {
     });
   }
 
-  it('WebSocket and Socket.IO (ru): connecting re-wraps no toolbar, so the rows under it stay put', async () => {
+  it('WebSocket and Socket.IO (ru): connecting re-wraps no toolbar, so the rows under it stay put', async ({ expect }) => {
     // The state, the button's label, the chosen subprotocol, the transport: text that changed as
     // the console connected wrapped its toolbar onto another line in Russian, and every row under
     // it (the message box, the presets) moved down 46 px just after the click on Connect.
@@ -351,7 +356,7 @@ describe('a live console moves nothing under the pointer', () => {
     await page.context().close();
   });
 
-  it('a full log holds still while a press is down on a row, so the click reaches its bytes; then it catches up with the newest', async () => {
+  it('a full log holds still while a press is down on a row, so the click reaches its bytes; then it catches up with the newest', async ({ expect }) => {
     // A full log follows its newest line by scrolling; that slid the row being clicked (its
     // "bytes" button) away between the press and the release, and the click was lost.
     const page = await openPage(lab.browser);
@@ -390,7 +395,7 @@ describe('a live console moves nothing under the pointer', () => {
     await page.context().close();
   });
 
-  it('long polling: the timeline keeps its height as polls are answered, and the Run button under it stays put', async () => {
+  it('long polling: the timeline keeps its height as polls are answered, and the Run button under it stays put', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/long-polling`);
     const poll = cell(page, 'poll');
@@ -412,8 +417,8 @@ describe('a live console moves nothing under the pointer', () => {
   });
 });
 
-describe('the long polling console', () => {
-  it('holds a poll until a REST change answers it, and shows the hold on the wire', async () => {
+describe.concurrent('the long polling console', () => {
+  it('holds a poll until a REST change answers it, and shows the hold on the wire', async ({ expect }) => {
     const page = await openPage(lab.browser);
     await page.goto(`${lab.server.origin}/en/long-polling`);
     const poll = cell(page, 'poll');
@@ -426,7 +431,7 @@ describe('the long polling console', () => {
     const waiting = poll.locator('[data-testid="poll-row"][data-outcome="waiting"]');
     await waiting.first().waitFor(LIVE);
 
-    await createUser(page, 'create-user', `dorothy-${Date.now()}@example.com`);
+    await createUser(expect, page, 'create-user', `dorothy-${Date.now()}@example.com`);
     const answered = poll.locator('[data-testid="poll-row"][data-status="200"]', { hasText: 'user.created' });
     await answered.first().waitFor(LIVE);
     await expect.poll(() => textNow(answered.first().locator('[data-testid="poll-held"]')), LIVE).toMatch(/^\d+ ms$/);
@@ -441,7 +446,7 @@ describe('the long polling console', () => {
     await page.context().close();
   });
 
-  it('finds a poll’s bytes that reached the page later than its first wait: "not captured" looks again', async () => {
+  it('finds a poll’s bytes that reached the page later than its first wait: "not captured" looks again', async ({ expect }) => {
     // The capture channel held back 6 s: a poll's exchange was looked for once, 5 s after its
     // answer, and its row said "not captured" for good (as text, nothing to click).
     const page = await openPage(lab.browser);

@@ -152,7 +152,7 @@ describe('exercises on a realtime console or the protobuf workbench, with the ce
     }
   });
 
-  // one browser profile per console at once: most of the time is spent waiting for heartbeats
+  // one browser profile per console, two at a time (vitest.config.ts): most of the time is spent waiting for heartbeats
   it.concurrent.for(consoles.map((use) => [`${use.slug}/${use.cellId}`, use] as const))(
     '%s: its runOnly exercises pass, and no other one does',
     { timeout: 90_000 },

@@ -1,6 +1,6 @@
 // Reads a capture file off the page's thread (wire/capture-file/read-capture-file.ts): a 50 MB
 // pcapng is tens of thousands of packets to parse and put in order, which would freeze the page.
-// The page sends the file's bytes (transferred); the worker answers with progress, then the
+// The page sends the File (read here, off the page's thread) or its bytes (transferred); the worker answers with progress, then the
 // connections, then their chunks in batches, each batch's bytes copied into a buffer of its own
 // and transferred, so the page takes each batch in a short task of its own.
 import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
@@ -8,7 +8,7 @@ import type { CaptureChunk } from '../../wire/types.ts';
 import type { CaptureFileReply } from './capture-file-messages.ts';
 
 const scope = self as unknown as {
-  onmessage: ((event: MessageEvent<ArrayBuffer>) => void) | null;
+  onmessage: ((event: MessageEvent<Blob | ArrayBuffer>) => void) | null;
   postMessage(message: CaptureFileReply, transfer?: Transferable[]): void;
 };
 
@@ -17,10 +17,11 @@ const BATCH_BYTES = 2 * 1024 * 1024;
 const BATCH_CHUNKS = 4000;
 const PROGRESS_EVERY_MS = 100;
 
-scope.onmessage = (event) => {
+scope.onmessage = async (event) => {
   try {
+    const file = event.data instanceof ArrayBuffer ? event.data : await event.data.arrayBuffer();
     let reported = 0;
-    const result = readCaptureFile(new Uint8Array(event.data), (done, total) => {
+    const result = readCaptureFile(new Uint8Array(file), (done, total) => {
       const now = performance.now();
       if (now - reported < PROGRESS_EVERY_MS) return;
       reported = now;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
 import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import { getCaptureStore, useCaptures, type CaptureStore } from './capture-store.ts';
@@ -65,6 +65,9 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
 
   // a file's requests are all its own: none is the app's
   const { timeline, hiddenCount } = useMemo(() => shownTraffic(snapshot, showApp || opened !== null), [snapshot, showApp, opened]);
+  // The timeline's rows are built in a deferred render, which React interrupts every few ms for
+  // the page's other work: an opened file's hundred connections at once took 0.3 s in one task.
+  const shownTimeline = useDeferredValue(timeline);
   const newest = useMemo(() => snapshot.exchanges.findLast((exchange) => !isAppTraffic(exchange.request)), [snapshot]);
   // a focus from outside names a live capture, never the file's
   const focused = opened ? undefined : focus;
@@ -84,7 +87,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   }, [selectionKey, opened]);
 
   // new traffic lands at the bottom: the selected row stays in sight
-  useKeepRowInView(timelinePane, selectionKey, timeline);
+  useKeepRowInView(timelinePane, selectionKey, shownTimeline);
 
   return (
     <section
@@ -117,11 +120,11 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
           <ReplayStepper steps={replay.steps} selection={selection} onMove={replay.move} t={t} tf={tf} />
           <div className="insp-body">
             <div className="insp-timeline-pane" ref={timelinePane}>
-              {timeline.length === 0 ? (
+              {shownTimeline.length === 0 ? (
                 <p className="insp-empty">{t.empty}</p>
               ) : (
                 <ExchangeTimeline
-                  connections={timeline}
+                  connections={shownTimeline}
                   selection={selection}
                   focusedAt={selectedExchange?.request.firstByteAt ?? null}
                   onSelect={setPicked}
