@@ -76,15 +76,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
 
   const { view, selectedExchange, sections } = useSelectedDetail(snapshot, selection, t);
   const selectionKey = keyOf(selection);
-  const reportSelection = useRef(onSelectionChange);
-  reportSelection.current = onSelectionChange;
-  useEffect(() => {
-    // what a file shows is not this session's traffic: nothing judged from it (the quiz) may see it
-    reportSelection.current?.(opened ? null : selection);
-    // a lesson's question about the file answers with what is selected in it (opened-pointer.ts)
-    if (givenStore === undefined) pointAtSelection(opened ? selection : null);
-    // keyed by the selection's identity: a new snapshot with the same selection is no change
-  }, [selectionKey, opened]);
+  useReportSelection(selection, opened !== null, givenStore === undefined, onSelectionChange);
 
   // new traffic lands at the bottom: the selected row stays in sight
   useKeepRowInView(timelinePane, selectionKey, shownTimeline);
@@ -144,4 +136,19 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
       )}
     </section>
   );
+}
+
+/**
+ * Tells `onSelectionChange` what the inspector shows, keyed by the selection's identity (a new
+ * snapshot with the same selection is no change); a file's selection goes to opened-pointer.ts.
+ */
+function useReportSelection(selection: Selection | null, fromFile: boolean, pagesOwn: boolean, onSelectionChange: InspectorProps['onSelectionChange']) {
+  const report = useRef(onSelectionChange);
+  report.current = onSelectionChange;
+  useEffect(() => {
+    // what a file shows is not this session's traffic: nothing judged from it (the quiz) may see it
+    report.current?.(fromFile ? null : selection);
+    // a lesson's question about the file answers with what is selected in it
+    if (pagesOwn) pointAtSelection(fromFile ? selection : null);
+  }, [keyOf(selection), fromFile]);
 }
