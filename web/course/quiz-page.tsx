@@ -5,7 +5,7 @@ import { useLang, useStrings } from '../kit/lang-context.ts';
 import { Link } from '../kit/router.tsx';
 import { appStrings } from '../kit/strings.ts';
 import { LoadingNote } from '../kit/loading-note.tsx';
-import type { Selection } from '../inspector/exchange-sections.ts';
+import { selectedMessageIn, type Selection } from '../inspector/exchange-sections.ts';
 import { useCaptures, type CaptureSnapshot } from '../inspector/capture-store.ts';
 import { CELL_COMPONENTS } from './quiz-cells.ts';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
@@ -57,7 +57,7 @@ function resolveSelection(snapshot: CaptureSnapshot, selection: Selection | null
     return exchange ? { exchange } : null;
   }
   if ('message' in selection) {
-    const message = view.messages.find((candidate) => candidate.index === selection.message);
+    const message = selectedMessageIn(view.messages, selection);
     return message ? { message } : null;
   }
   return null;

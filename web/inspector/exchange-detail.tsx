@@ -2,13 +2,24 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HexBlockView, HexSection } from './hex-rows.ts';
 import { HexView } from './hex-view.tsx';
 import type { InspectorStrings } from './strings.ts';
-import { ancestorKeys, deepestPathAt, pathKey, type NodePath } from './tree-paths.ts';
+import { ancestorKeys, deepestPathAt, nodeAt, pathKey, type NodePath } from './tree-paths.ts';
+import { describeNode } from './exchange-sections.ts';
+import type { PointedField } from './opened-pointer.ts';
 import { useLitBytes } from './use-lit-bytes.ts';
 import { scrollRowIntoView, useTreeNavigation, type TreeHover } from './use-tree-navigation.ts';
 import { WireTree } from './wire-tree.tsx';
 
 /** The decoded tree beside the bytes, linked both ways by hovering and by the tree's keyboard focus. Remount (key) it per selection. */
-export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[]; t: InspectorStrings }) {
+export function ExchangeDetail({
+  sections,
+  onFieldFocus,
+  t,
+}: {
+  sections: readonly HexSection[];
+  /** a node of the tree took the focus (a click, the arrow keys): an opened file's question may answer with its value */
+  onFieldFocus?: (field: PointedField | null) => void;
+  t: InspectorStrings;
+}) {
   const [hover, setHover] = useState<TreeHover | null>(null);
   const treeScroller = useRef<HTMLDivElement>(null);
   // the keyboard takes over from a pointer resting on some row
@@ -16,6 +27,15 @@ export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[
   const { expanded, setExpanded } = tree;
   const { hoveredKey, highlight, scrollTarget, announcement } = useLitBytes(sections, hover ?? tree.keyFocus, t);
 
+  const focusItem = useCallback(
+    (section: number, path: NodePath, fromKeyboard: boolean) => {
+      tree.itemFocused(section, path, fromKeyboard);
+      const root = sections[section]?.tree;
+      const node = root ? nodeAt(root, path) : undefined;
+      onFieldFocus?.(node ? { title: describeNode(node, t).title, value: node.value ?? '' } : null);
+    },
+    [tree.itemFocused, sections, onFieldFocus, t],
+  );
   const hoverTree = useCallback((section: number, path: NodePath) => setHover({ section, path, from: 'tree' }), []);
   const leave = useCallback(() => setHover(null), []);
   const hoverByte = useCallback(
@@ -58,7 +78,7 @@ export function ExchangeDetail({ sections, t }: { sections: readonly HexSection[
           onToggle={tree.toggle}
           onHover={hoverTree}
           onShowMore={tree.showMore}
-          onItemFocus={tree.itemFocused}
+          onItemFocus={focusItem}
           onLeave={leave}
           onKeyDown={tree.keyDown}
           onTreeBlur={tree.treeBlurred}

@@ -5,24 +5,50 @@ import type { HexSection } from './hex-rows.ts';
 import type { InspectorStrings } from './strings.ts';
 
 /**
- * What the detail view shows: one exchange, one note (raw bytes the decoder did not turn into an
- * exchange), or one message (an HTTP/2 frame, a WebSocket frame… — its `index` on the connection).
+ * Where a message (an HTTP/2 frame, a WebSocket frame…) sits on its connection: its layer, its
+ * direction and the offset of its first byte in that direction's stream — what stays the same in
+ * every decode, as `messagePick` (contracts/exercise-checks/capture-question.ts) names a message.
+ * Never the message's `index`: it counts the rows before it, and a lazily decoded layer
+ * (grpc-message, protobuf…) arriving later renumbers them.
  */
-export type Selection = { conn: string; index: number } | { conn: string; note: number } | { conn: string; message: number };
+export interface MessageAt {
+  layer: string;
+  dir: 'in' | 'out';
+  start: number;
+}
+
+/** What the detail view shows: one exchange, one note (raw bytes the decoder did not turn into an exchange), or one message. */
+export type Selection = { conn: string; index: number } | { conn: string; note: number } | { conn: string; message: MessageAt };
+
+/** The selection of one message, by where it sits (MessageAt). */
+export function messageSelection(message: Pick<WireMessage, 'conn' | 'layer' | 'dir' | 'range'>): { conn: string; message: MessageAt } {
+  return { conn: message.conn, message: { layer: message.layer, dir: message.dir, start: message.range.start } };
+}
+
+/** Is this the message `at` names? */
+export function isMessageAt(message: Pick<WireMessage, 'layer' | 'dir' | 'range'>, at: MessageAt): boolean {
+  return message.layer === at.layer && message.dir === at.dir && message.range.start === at.start;
+}
+
+/** The message a message selection names among a connection's messages. */
+export function selectedMessageIn(messages: readonly WireMessage[], selection: Selection | null): WireMessage | undefined {
+  if (!selection || !('message' in selection)) return undefined;
+  return messages.find((message) => message.conn === selection.conn && isMessageAt(message, selection.message));
+}
 
 export function sameSelection(a: Selection | null | undefined, b: Selection | null | undefined): boolean {
   if (!a || !b || a.conn !== b.conn) return false;
   if ('index' in a) return 'index' in b && a.index === b.index;
   if ('note' in a) return 'note' in b && a.note === b.note;
-  return 'message' in b && a.message === b.message;
+  return 'message' in b && a.message.layer === b.message.layer && a.message.dir === b.message.dir && a.message.start === b.message.start;
 }
 
-/** A stable key for a selection (React keys, scroll tracking). */
+/** A stable key for a selection (React keys, scroll tracking): the same for the same bytes, whatever arrives later. */
 export function selectionKey(selection: Selection | null): string {
   if (!selection) return 'none';
   if ('index' in selection) return `${selection.conn}/${selection.index}`;
   if ('note' in selection) return `${selection.conn}/n${selection.note}`;
-  return `${selection.conn}/m${selection.message}`;
+  return `${selection.conn}/m ${selection.message.layer} ${selection.message.dir} ${selection.message.start}`;
 }
 
 /** The request, any interim responses and the response, each with its bytes and decoded tree. */

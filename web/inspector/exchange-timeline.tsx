@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { WireMessage, WireNode } from '../../wire/types.ts';
 import type { ConnectionView, InspectedExchange } from './capture-store.ts';
-import { describeNode, sameSelection, type Selection } from './exchange-sections.ts';
+import { describeNode, messageSelection, sameSelection, type Selection } from './exchange-sections.ts';
 import { clientPort, formatBytes, formatClock, formatDuration } from './format.ts';
 import type { InspectorStrings } from './strings.ts';
 
@@ -178,7 +178,7 @@ function MessageList({
       )}
       <ol className="insp-message-rows">
         {messages.slice(hidden).map((message) => (
-          <li key={message.index}>
+          <li key={`${message.layer} ${message.dir} ${message.range.start}`}>
             <button
               type="button"
               className="insp-row insp-message-row"
@@ -188,8 +188,8 @@ function MessageList({
               data-layer={message.layer}
               data-dir={message.dir}
               data-undelivered={message.undelivered ? 'true' : undefined}
-              aria-pressed={sameSelection(selection, { conn: message.conn, message: message.index })}
-              onClick={() => onSelect({ conn: message.conn, message: message.index })}
+              aria-pressed={sameSelection(selection, messageSelection(message))}
+              onClick={() => onSelect(messageSelection(message))}
             >
               <span className={message.dir === 'in' ? 'insp-dir-in' : 'insp-dir-out'} title={message.dir === 'in' ? t.requestArrow : t.responseArrow}>
                 {message.dir === 'in' ? '→' : '←'}

@@ -131,7 +131,7 @@ describe('messages of other layers', () => {
     const html = renderToString(
       createElement(ExchangeTimeline, {
         connections: [{ view, exchanges: [], notes: [], messages: [message] }],
-        selection: { conn: 'c4', message: 0 },
+        selection: { conn: 'c4', message: { layer: 'test-frame', dir: 'in' as const, start: 0 } },
         focusedAt: null,
         onSelect: () => undefined,
         t: inspectorStrings.en,

@@ -13,6 +13,7 @@ import { useKeepRowInView } from './use-keep-row-in-view.ts';
 import { captureFileStrings } from './capture-file-strings.ts';
 import { OpenCaptureBar, useCaptureFileDrop } from './open-capture-bar.tsx';
 import { getOpenedCaptures, useOpenedCaptures } from './opened-captures.ts';
+import { pointAtField, pointAtSelection } from './opened-pointer.ts';
 import { HarView } from './har-view.tsx';
 import { ReplayStepper } from './replay-stepper.tsx';
 import { useReplay } from './use-replay.ts';
@@ -75,13 +76,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
 
   const { view, selectedExchange, sections } = useSelectedDetail(snapshot, selection, t);
   const selectionKey = keyOf(selection);
-  const reportSelection = useRef(onSelectionChange);
-  reportSelection.current = onSelectionChange;
-  useEffect(() => {
-    // what a file shows is not this session's traffic: nothing judged from it (the quiz) may see it
-    reportSelection.current?.(opened ? null : selection);
-    // keyed by the selection's identity: a new snapshot with the same selection is no change
-  }, [selectionKey, opened]);
+  useReportSelection(selection, opened !== null, givenStore === undefined, onSelectionChange);
 
   // new traffic lands at the bottom: the selected row stays in sight
   useKeepRowInView(timelinePane, selectionKey, shownTimeline);
@@ -131,10 +126,29 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
               )}
               {hiddenCount > 0 && <p className="insp-hidden-note">{t.hiddenAppTraffic(hiddenCount)}</p>}
             </div>
-            {sections ? <ExchangeDetail key={selectionKey} sections={sections} t={t} /> : <p className="insp-empty">{t.selectHint}</p>}
+            {sections ? (
+              <ExchangeDetail key={selectionKey} sections={sections} onFieldFocus={opened && givenStore === undefined ? pointAtField : undefined} t={t} />
+            ) : (
+              <p className="insp-empty">{t.selectHint}</p>
+            )}
           </div>
         </>
       )}
     </section>
   );
+}
+
+/**
+ * Tells `onSelectionChange` what the inspector shows, keyed by the selection's identity (a new
+ * snapshot with the same selection is no change); a file's selection goes to opened-pointer.ts.
+ */
+function useReportSelection(selection: Selection | null, fromFile: boolean, pagesOwn: boolean, onSelectionChange: InspectorProps['onSelectionChange']) {
+  const report = useRef(onSelectionChange);
+  report.current = onSelectionChange;
+  useEffect(() => {
+    // what a file shows is not this session's traffic: nothing judged from it (the quiz) may see it
+    report.current?.(fromFile ? null : selection);
+    // a lesson's question about the file answers with what is selected in it
+    if (pagesOwn) pointAtSelection(fromFile ? selection : null);
+  }, [keyOf(selection), fromFile]);
 }

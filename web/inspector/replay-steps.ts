@@ -1,8 +1,8 @@
 // A capture in time order, one step per exchange and per frame or message, for stepping through
-// it (replay-stepper.tsx), and the URL fragment that points at one step: `#insp=c2.m14` (message
-// 14 of connection c2), `#insp=c1.x0` (exchange 0).
+// it (replay-stepper.tsx), and the URL fragment that points at one step: `#insp=c2.out.h2-frame.1234`
+// (the HTTP/2 frame whose first byte is byte 1234 the server sent on connection c2), `#insp=c1.x0` (exchange 0).
 import type { HttpExchange, CapturedConnection, WireMessage } from '../../wire/types.ts';
-import type { Selection } from './exchange-sections.ts';
+import { messageSelection, type Selection } from './exchange-sections.ts';
 
 export interface ReplayStep {
   selection: Selection;
@@ -24,7 +24,7 @@ export function replaySteps(
     for (const exchange of view.exchanges)
       steps.push({ selection: { conn: view.connection.id, index: exchange.index }, at: exchange.request.firstByteAt, isMessage: true });
     for (const message of view.messages)
-      steps.push({ selection: { conn: message.conn, message: message.index }, at: message.at, isMessage: !TRANSPORT_FRAME_LAYERS.has(message.layer) });
+      steps.push({ selection: messageSelection(message), at: message.at, isMessage: !TRANSPORT_FRAME_LAYERS.has(message.layer) });
   }
   return steps
     .map((step, order) => ({ step, order }))
@@ -64,14 +64,31 @@ export function moveOfKey(key: string): ReplayMove | null {
 
 export function stepFragment(selection: Selection): string {
   if ('index' in selection) return `#insp=${selection.conn}.x${selection.index}`;
-  if ('message' in selection) return `#insp=${selection.conn}.m${selection.message}`;
+  if ('message' in selection) return `#insp=${selection.conn}.${selection.message.dir}.${selection.message.layer}.${selection.message.start}`;
   return `#insp=${selection.conn}.n${selection.note}`;
 }
 
-export function selectionOfFragment(hash: string): Selection | null {
+/**
+ * What a fragment points at: a step, or — a link written before messages were named by where
+ * they sit (`#insp=c2.m14`) — the message that is 14th on its connection once it is there.
+ */
+export type FragmentTarget = { selection: Selection } | { conn: string; messageIndex: number };
+
+export function targetOfFragment(hash: string): FragmentTarget | null {
+  const message = /^#insp=([A-Za-z0-9_-]+)\.(in|out)\.([a-z0-9-]{1,40})\.(\d{1,12})$/.exec(hash);
+  if (message) {
+    const [, conn, dir, layer, start] = message as unknown as [string, string, 'in' | 'out', string, string];
+    return { selection: { conn, message: { layer, dir, start: Number(start) } } };
+  }
   const match = /^#insp=([A-Za-z0-9_-]+)\.([xmn])(\d{1,9})$/.exec(hash);
   if (!match) return null;
   const [, conn, kind, number] = match as unknown as [string, string, 'x' | 'm' | 'n', string];
   const index = Number(number);
-  return kind === 'x' ? { conn, index } : kind === 'm' ? { conn, message: index } : { conn, note: index };
+  if (kind === 'm') return { conn, messageIndex: index };
+  return { selection: kind === 'x' ? { conn, index } : { conn, note: index } };
+}
+
+export function selectionOfFragment(hash: string): Selection | null {
+  const target = targetOfFragment(hash);
+  return target && 'selection' in target ? target.selection : null;
 }

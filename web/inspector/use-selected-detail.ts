@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { CaptureSnapshot } from './capture-store.ts';
-import { exchangeSections, messageSections, noteSections, type Selection } from './exchange-sections.ts';
+import { exchangeSections, messageSections, noteSections, selectedMessageIn, type Selection } from './exchange-sections.ts';
 import type { InspectorStrings } from './strings.ts';
 
 /** What the selection names in the snapshot (its connection, its exchange if it is one) and the detail's sections for it. */
@@ -8,7 +8,7 @@ export function useSelectedDetail(snapshot: CaptureSnapshot, selection: Selectio
   const view = selection ? snapshot.connections.find((candidate) => candidate.connection.id === selection.conn) : undefined;
   const selectedExchange = view && selection && 'index' in selection ? view.exchanges.find((exchange) => exchange.index === selection.index) : undefined;
   const selectedNote = view && selection && 'note' in selection ? view.notes[selection.note] : undefined;
-  const selectedMessage = view && selection && 'message' in selection ? view.messages.find((message) => message.index === selection.message) : undefined;
+  const selectedMessage = view ? selectedMessageIn(view.messages, selection) : undefined;
   const sections = useMemo(() => {
     if (!view) return null;
     if (selectedExchange) return exchangeSections(selectedExchange, view, t);

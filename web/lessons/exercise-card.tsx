@@ -5,6 +5,10 @@ import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { lessonStrings } from './strings.ts';
 import { exerciseStrings } from './exercise-strings.ts';
 import { useExerciseVerdict } from './use-exercise-verdict.ts';
+import { ExerciseHints } from './exercise-hints.tsx';
+import type { CaptureQuestion } from '../../contracts/exercise-checks/capture-question.ts';
+import { useChunk } from '../kit/use-chunk.ts';
+import { usePageSettled } from '../kit/page-shown.ts';
 
 export interface ExerciseCardProps {
   lesson: string;
@@ -25,7 +29,38 @@ export interface ExerciseCardProps {
   aimedAtMine?: boolean;
 }
 
-export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own, aimedAtMine }: ExerciseCardProps) {
+/** An exercise: checked against the student's traffic, or a question about a capture file of the lesson. */
+export function ExerciseCard(props: ExerciseCardProps) {
+  const question = captureQuestionOf(props.check);
+  return question ? <CaptureQuestionCardLater {...props} question={question} /> : <TrafficExerciseCard {...props} />;
+}
+
+/** lesson.json's `"type": "capture"` check (contracts/exercise-checks/capture-question.ts), if this is one. */
+function captureQuestionOf(check: Check | CaptureQuestion): CaptureQuestion | null {
+  return check.type === 'capture' ? check : null;
+}
+
+// A question about a capture file (capture-question-card.tsx, with the inspector's opened files and
+// the question's evaluation) comes only to a lesson that has one, once its first editor is up.
+const loadCaptureQuestionCard = () => import('./capture-question-card.tsx').then((module) => module.CaptureQuestionCard);
+
+function CaptureQuestionCardLater({ lesson, id, question, promptHtml, hintsHtml }: ExerciseCardProps & { question: CaptureQuestion }) {
+  const Card = useChunk(loadCaptureQuestionCard, usePageSettled());
+  const { exercise: heading } = useStrings(lessonStrings);
+  if (Card) return <Card lesson={lesson} id={id} question={question} promptHtml={promptHtml} hintsHtml={hintsHtml} />;
+  return (
+    <div role="group" className="exercise" data-testid="exercise-placeholder" aria-labelledby={`exercise-${id}-title`}>
+      <header className="exercise-header">
+        <h3 id={`exercise-${id}-title`} className="exercise-label">
+          {heading}
+        </h3>
+      </header>
+      <div className="prose" dangerouslySetInnerHTML={{ __html: promptHtml }} />
+    </div>
+  );
+}
+
+function TrafficExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own, aimedAtMine }: ExerciseCardProps) {
   const t = useStrings(exerciseStrings);
   // its heading is the placeholder's too (lesson-reader.tsx), whose words load with the text
   const { exercise: heading } = useStrings(lessonStrings);
@@ -78,7 +113,7 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
           </a>
         </p>
       )}
-      <Hints hintsHtml={hintsHtml} />
+      <ExerciseHints hintsHtml={hintsHtml} />
       {needsAnswer && (
         <form className="exercise-answer" onSubmit={submit}>
           <label htmlFor={`answer-${id}`}>{t.answerLabel}</label>
@@ -116,27 +151,6 @@ export function ExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
         )}
       </div>
     </div>
-  );
-}
-
-/** The exercise's hints, shown one at a time on request. */
-function Hints({ hintsHtml }: { hintsHtml: string[] }) {
-  const t = useStrings(exerciseStrings);
-  const [hintsShown, setHintsShown] = useState(0);
-  return (
-    <>
-      {hintsHtml.slice(0, hintsShown).map((hint, index) => (
-        <div key={index} className="hint">
-          <p className="hint-label">{t.hint(index + 1)}</p>
-          <div className="prose" dangerouslySetInnerHTML={{ __html: hint }} />
-        </div>
-      ))}
-      {hintsShown < hintsHtml.length && (
-        <button type="button" className="button button-quiet" onClick={() => setHintsShown(hintsShown + 1)}>
-          {t.showHint(hintsShown + 1, hintsHtml.length)}
-        </button>
-      )}
-    </>
   );
 }
 

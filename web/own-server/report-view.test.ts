@@ -231,7 +231,7 @@ describe("a check's bytes in the inspector", () => {
     expect(checkRows([result('b', 'pass')], 'ru')[0].connections).toEqual([]);
     expect(inspectorSelection(connections[0])).toEqual({ conn: 'c7', index: 0 });
     expect(inspectorSelection({ id: 'c9', transport: 'h2c' })).toEqual({ conn: 'c9', index: 0 });
-    expect(inspectorSelection(connections[1])).toEqual({ conn: 'c8', message: 0 });
+    expect(inspectorSelection(connections[1])).toEqual({ conn: 'c8', message: { layer: 'mqtt-packet', dir: 'in', start: 0 } });
   });
 
   it('names them by the capture store’s ids: after a server restart the new c7 is the store’s r1-c7, never the earlier c7', () => {

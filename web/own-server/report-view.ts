@@ -16,6 +16,7 @@ import { localizeTranscript } from '../../contracts/own-server/transcript-notes.
 import { requestLineOf } from '../../contracts/own-server/request-line.ts';
 import type { OwnServerExerciseVerdict } from '../../contracts/exercise-checks/own-server-fixed.ts';
 import type { Lang } from '../kit/lang-context.ts';
+import type { Selection } from '../inspector/exchange-sections.ts';
 import { countRu } from '../text/russian-plural.ts';
 import { ownServerStrings } from './strings.ts';
 
@@ -79,8 +80,9 @@ function failingRequestLine(result: CheckResult): string | null {
  * Where the inspector opens a check's connection: its first exchange (an HTTP/1.1 request, a
  * WebSocket upgrade, an h2c stream), or for MQTT, which has no exchanges, its first packet.
  */
-export function inspectorSelection(connection: CapturedConnectionRef): { conn: string; index: number } | { conn: string; message: number } {
-  return connection.transport === 'mqtt' ? { conn: connection.id, message: 0 } : { conn: connection.id, index: 0 };
+export function inspectorSelection(connection: CapturedConnectionRef): Selection {
+  // the client's CONNECT: the MQTT packet at the first byte the client sent
+  return connection.transport === 'mqtt' ? { conn: connection.id, message: { layer: 'mqtt-packet', dir: 'in', start: 0 } } : { conn: connection.id, index: 0 };
 }
 
 /**

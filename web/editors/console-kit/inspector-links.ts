@@ -1,7 +1,7 @@
 import { captureTimeNow } from '../../kit/session.ts';
 import { getCaptureStore, type CaptureSnapshot, type ConnectionView, type InspectedExchange, type WaitForExchange } from '../../inspector/capture-store.ts';
 import type { HttpExchange } from '../../../wire/types.ts';
-import type { Selection } from '../../inspector/exchange-sections.ts';
+import { messageSelection, type Selection } from '../../inspector/exchange-sections.ts';
 import type { WireMessage } from '../../../wire/types.ts';
 import { askAgainAfterMiss, CAPTURE_WAIT_MS, claimNextExchange, connectionView, waitForCapture, type ExchangeQuery } from './capture-links.ts';
 
@@ -129,7 +129,7 @@ export function connectionOf(exchange: () => Promise<InspectedExchange | null>):
 /** The message `pick` finds in the capture store (on any connection), as a selection. */
 export async function findMessageSelection(pick: (snapshot: CaptureSnapshot) => WireMessage | undefined): Promise<Selection | null> {
   const found = await waitForCapture(getCaptureStore(), pick, CAPTURE_WAIT_MS);
-  return found ? { conn: found.conn, message: found.index } : null;
+  return found ? messageSelection(found) : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { OperationResult } from '@urql/core';
 import type { Bilingual } from '../../../shared/bilingual.ts';
 import { useLang, useStrings } from '../../kit/lang-context.ts';
 import { useCaptures } from '../../inspector/capture-store.ts';
-import type { Selection } from '../../inspector/exchange-sections.ts';
+import { messageSelection, type Selection } from '../../inspector/exchange-sections.ts';
 import { graphqlEditorStrings } from './strings.ts';
 import { viewOfResult } from './result-view.ts';
 
@@ -58,7 +58,7 @@ export function SubscriptionPanel({ state, onInspect }: SubscriptionPanelProps) 
         <span className="toolbar-spacer" />
         {state.events.length > 0 && <span className="graphql-result-meta">{t.subscriptionEvents(state.events.length)}</span>}
         {newest && onInspect && state.status !== 'idle' && (
-          <button type="button" className="link-button" onClick={() => onInspect({ conn: newest.conn, message: newest.index })}>
+          <button type="button" className="link-button" onClick={() => onInspect(messageSelection(newest))}>
             {t.showSocket}
           </button>
         )}
