@@ -67,7 +67,8 @@ describe('a shared capture on the class’s screens', () => {
 
     // one click: «Показать классу»
     const show = inspectorOf(teacher).getByTestId('class-show-capture');
-    expect(await textNow(show)).toBe('Показать классу');
+    // the classroom's part renders once the tab knows it leads a class and the link exists
+    await expect.poll(() => textNow(show), LIVE).toBe('Показать классу');
     await show.click();
     await expect.poll(() => pathOf(teacher), LIVE).toBe(`/ru/capture/${id}`);
     await captureShown(teacher);
