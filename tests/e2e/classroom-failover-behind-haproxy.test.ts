@@ -141,7 +141,7 @@ describe('a class behind HAProxy through an instance’s death and return', () =
     await a!.restart();
     await cluster.lb.waitForStatus(a!.id, 'UP');
     // (asked 6 s apart: a browser keeps using a keep-alive connection to B until B closes it, 5 s idle)
-    const keepAliveOver = { timeout: 60_000, intervals: [6000] };
+    const keepAliveOver = { timeout: 60_000, interval: 6000 };
     await expect.poll(() => instanceOf(moved!.page), keepAliveOver).toBe(a!.id);
     await expect.poll(() => instanceOf(teacher), keepAliveOver).toBe(a!.id);
 
