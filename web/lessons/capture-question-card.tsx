@@ -19,12 +19,12 @@ import { getOpenedCaptures, useOpenedCaptures } from '../inspector/opened-captur
 import { useOpenedPointer, type PointedField } from '../inspector/opened-pointer.ts';
 import { inspectorStrings } from '../inspector/strings.ts';
 import { captureQuestionStrings, type CaptureQuestionStrings } from './capture-question-strings.ts';
+import { ExerciseFrame } from './exercise-frame.tsx';
 import { ExerciseHints } from './exercise-hints.tsx';
 import { exerciseStrings } from './exercise-strings.ts';
 import { boardVerdictOf, emitExerciseEvent, missCountOf, onBoardVerdict } from './exercise-events.ts';
 import { lessonCaptureUrl } from './lesson-captures.ts';
 import { markPassed, useProgress } from './progress.ts';
-import { lessonStrings } from './strings.ts';
 
 export interface CaptureQuestionCardProps {
   lesson: string;
@@ -51,8 +51,6 @@ interface Judged {
  */
 export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtml }: CaptureQuestionCardProps) {
   const t = useStrings(captureQuestionStrings);
-  const te = useStrings(exerciseStrings);
-  const { exercise: heading } = useStrings(lessonStrings);
   const file = useLessonCapture(lesson, question.file);
   const traffic = useCaptureTraffic(file.store);
   const pointer = useOpenedPointer();
@@ -82,24 +80,7 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
   };
 
   return (
-    // a group, not a landmark, as every exercise card (exercise-card.tsx)
-    <div
-      role="group"
-      className={`exercise exercise-capture ${passed ? 'is-passed' : ''}`}
-      data-testid="exercise"
-      data-exercise-id={id}
-      data-state={passed ? 'passed' : 'pending'}
-      aria-labelledby={`exercise-${id}-title`}
-    >
-      <header className="exercise-header">
-        <h3 id={`exercise-${id}-title`} className="exercise-label">
-          {heading}
-        </h3>
-        <span className={`exercise-status ${passed ? 'is-passed' : missed ? 'is-missed' : ''}`} data-testid="exercise-status">
-          {passed ? `✓ ${te.passed}` : missed ? te.notYet : te.notTried}
-        </span>
-      </header>
-      <div className="prose" dangerouslySetInnerHTML={{ __html: promptHtml }} />
+    <ExerciseFrame id={id} passed={passed} missed={missed} promptHtml={promptHtml} kind="exercise-capture">
       <p className="exercise-capture-open">
         <button type="button" className="button" data-testid="capture-open" disabled={file.opening} onClick={file.open}>
           {file.store ? t.openCaptureAgain : t.openCapture}
@@ -124,7 +105,7 @@ export function CaptureQuestionCard({ lesson, id, question, promptHtml, hintsHtm
         {pending && !file.store && <p className="exercise-feedback">{t.notOpened}</p>}
         <Verdict lesson={lesson} id={id} question={question} judged={judged} passedBefore={passedBefore} t={t} />
       </div>
-    </div>
+    </ExerciseFrame>
   );
 }
 

@@ -5,6 +5,7 @@ import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { lessonStrings } from './strings.ts';
 import { exerciseStrings } from './exercise-strings.ts';
 import { useExerciseVerdict } from './use-exercise-verdict.ts';
+import { ExerciseFrame } from './exercise-frame.tsx';
 import { ExerciseHints } from './exercise-hints.tsx';
 import type { CaptureQuestion } from '../../contracts/exercise-checks/capture-question.ts';
 import { useChunk } from '../kit/use-chunk.ts';
@@ -62,8 +63,6 @@ function CaptureQuestionCardLater({ lesson, id, question, promptHtml, hintsHtml 
 
 function TrafficExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hintsHtml, exchanges, messages, own, aimedAtMine }: ExerciseCardProps) {
   const t = useStrings(exerciseStrings);
-  // its heading is the placeholder's too (lesson-reader.tsx), whose words load with the text
-  const { exercise: heading } = useStrings(lessonStrings);
   const [answer, setAnswer] = useState('');
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
   const { needsAnswer, passedNow, passedBefore, passed, miss, showMiss, boardVerdict, missCount } = useExerciseVerdict({
@@ -82,24 +81,7 @@ function TrafficExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
   };
 
   return (
-    // a group, not a landmark: a lesson holds many exercises, all headed "Exercise"
-    <div
-      role="group"
-      className={`exercise ${passed ? 'is-passed' : ''}`}
-      data-testid="exercise"
-      data-exercise-id={id}
-      data-state={passed ? 'passed' : 'pending'}
-      aria-labelledby={`exercise-${id}-title`}
-    >
-      <header className="exercise-header">
-        <h3 id={`exercise-${id}-title`} className="exercise-label">
-          {heading}
-        </h3>
-        <span className={`exercise-status ${passed ? 'is-passed' : showMiss ? 'is-missed' : ''}`} data-testid="exercise-status">
-          {passed ? `✓ ${t.passed}` : showMiss ? t.notYet : t.notTried}
-        </span>
-      </header>
-      <div className="prose" dangerouslySetInnerHTML={{ __html: promptHtml }} />
+    <ExerciseFrame id={id} passed={passed} missed={showMiss} promptHtml={promptHtml}>
       {runOnly && (
         <p className="exercise-run-only" data-testid="exercise-run-only">
           {t.runOnly}
@@ -150,7 +132,7 @@ function TrafficExerciseCard({ lesson, id, check, cell, runOnly, promptHtml, hin
           </p>
         )}
       </div>
-    </div>
+    </ExerciseFrame>
   );
 }
 
