@@ -56,11 +56,10 @@ function perProgram(stdout: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => pieces[index] ?? '');
 }
 
-/** prelude: shell run before the programs, e.g. a test's wrapper around a command they call. */
-export async function runTerminalGroup(programs: GeneratedCode[], prelude = ''): Promise<{ outputs: string[]; outcome: Outcome }> {
+export async function runTerminalGroup(programs: GeneratedCode[]): Promise<{ outputs: string[]; outcome: Outcome }> {
   const folder = studentFolder('terminal');
   // `npx buf` runs node_modules/.bin/buf, which is on PATH here: skip npm's own start-up for each of them
-  const script = ['npx() { "$@"; }', prelude, ...programs.map((program) => `${program.code}\necho; echo ${MARK}`)].join('\n');
+  const script = ['npx() { "$@"; }', ...programs.map((program) => `${program.code}\necho; echo ${MARK}`)].join('\n');
   const outcome = await run('bash', ['-c', script], { cwd: folder, env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}` } });
   return { outputs: perProgram(outcome.stdout, programs.length), outcome };
 }

@@ -88,7 +88,9 @@ beforeAll(async () => {
       if (!isGenerated(result)) throw new Error(`no terminal program for ${cell.name}`);
       return result;
     });
-    const group = await runTerminalGroup(programs, busyCurl(server.origin, student.token));
+    // the wrapper is defined before each program (each one is a subshell of its own)
+    const wrapper = busyCurl(server.origin, student.token);
+    const group = await runTerminalGroup(programs.map((program) => ({ ...program, code: `${wrapper}\n${program.code}` })));
     outcome = group.outcome;
     const pieces = () => {
       const sio: Array<ReturnType<typeof capturedMessages>> = [];
