@@ -13,10 +13,13 @@ import type { AsCodeTarget, SocketIoSpec } from './spec.ts';
 // byte 1e), a POST sends one of ours. Engine.IO opens (0), Socket.IO connects to the namespace
 // with `auth` (40), each emit is an EVENT (42, with an ack id when the console asks for an ack,
 // whose ACK 43 is awaited), then DISCONNECT (41) and Engine.IO's close (1). A ping (2) that
-// comes while waiting is answered with a pong (3), or the server drops the session.
+// comes while waiting is answered with a pong (3), or the server drops the session. A poll may
+// bring the sandbox's events beside the packet awaited (the 40, a 43), in any order: the
+// program knows each packet by its start, never by digits found anywhere in what came (a
+// timestamp's "44" once read as a refusal), and passes the others over.
 
 const SANDBOX_HEADER = 'x-wirelab-sandbox';
-/** The console's wait for an ack, in seconds (a poll in progress ends at the server's next ping at the latest). */
+/** The wait for the server's answer to CONNECT and for an ack (the console's), in seconds; a poll in progress ends at the server's next ping at the latest. */
 const ACK_SECONDS = 10;
 /** A GET is never cut short: Engine.IO ends the session when a poll is aborted. The server answers one within its ping interval (25 s). */
 const POLL_MAX_SECONDS = 60;
@@ -42,8 +45,7 @@ export function socketIoAsCurl(spec: SocketIoSpec, target: AsCodeTarget): Genera
     if (ackId === null) return [`send ${shellQuote(packet)}  # EVENT`];
     return [
       `send ${shellQuote(packet)}  # ${ru ? `EVENT с номером подтверждения ${ackId}` : `EVENT with ack id ${ackId}`}`,
-      `deadline=$(( SECONDS + ${ACK_SECONDS} ))`,
-      `until [[ $PACKETS == *${shellQuote(`43${ns}${ackId}[`)}* ]] || (( SECONDS >= deadline )); do poll; done  # ${ru ? `ждём ACK ${ackId}` : `wait for ACK ${ackId}`}`,
+      `wait_for ${shellQuote(`43${ns}${ackId}[`)}  # ${ru ? `ждём ACK ${ackId}` : `wait for ACK ${ackId}`}`,
     ];
   });
   const url = new URL('/socket.io/?EIO=4&transport=polling', target.origin).href;
@@ -54,24 +56,43 @@ export function socketIoAsCurl(spec: SocketIoSpec, target: AsCodeTarget): Genera
     `TOKEN=${shellQuote(target.token)}  # ${tokenComment(target.lang)}`,
     `URL=${shellQuote(url)}`,
     ru
-      ? 'poll() {  # один GET: пакеты, которые сервер держит для нас (разделитель — байт 1e); на ping (2) отвечаем pong (3)'
-      : 'poll() {  # one GET: the packets the server holds for us (split at the byte 1e); a ping (2) is answered with a pong (3)',
+      ? 'poll() {  # один GET: пакеты, которые сервер держит для нас (разделитель — байт 1e), — в массив PACKETS; на ping (2) отвечаем pong (3)'
+      : 'poll() {  # one GET: the packets the server holds for us (split at the byte 1e), into the array PACKETS; a ping (2) is answered with a pong (3)',
     '  local packet',
-    `  PACKETS=$(curl -s --max-time ${POLL_MAX_SECONDS} "$URL" -H "${SANDBOX_HEADER}: $TOKEN")`,
+    '  PACKETS=()',
     '  while IFS= read -r -d $\'\\x1e\' packet || [ -n "$packet" ]; do',
     '    echo "<- $packet"',
     '    if [ "$packet" = 2 ]; then send 3; fi',
-    '  done < <(printf \'%s\' "$PACKETS")',
+    '    PACKETS+=("$packet")',
+    `  done < <(curl -s --max-time ${POLL_MAX_SECONDS} "$URL" -H "${SANDBOX_HEADER}: $TOKEN")`,
+    '}',
+    ru
+      ? `wait_for() {  # опрашиваем, пока не придёт пакет, который начинается с одного из префиксов (не дольше ${ACK_SECONDS} с); он — в ANSWER.`
+      : `wait_for() {  # polls until a packet comes that begins with one of the prefixes (at most ${ACK_SECONDS} s); it is in ANSWER.`,
+    ru
+      ? '  # Пакет ищем по его началу: в тот же ответ могут прийти и события, которые сервер рассылает всем, — их пропускаем'
+      : '  # A packet is known by its start: the same poll may bring events the server broadcasts to everyone; they are passed over',
+    `  local packet prefix deadline=$(( SECONDS + ${ACK_SECONDS} ))`,
+    "  ANSWER=''",
+    '  while (( SECONDS < deadline )); do',
+    '    poll',
+    '    for packet in "${PACKETS[@]}"; do',
+    '      for prefix in "$@"; do',
+    '        if [[ $packet == "$prefix"* ]]; then ANSWER=$packet; return 0; fi',
+    '      done',
+    '    done',
+    '  done',
+    '  return 1',
     '}',
     ru ? 'send() {  # один POST: наш пакет' : 'send() {  # one POST: a packet of ours',
     '  echo "-> $1"',
     `  curl -s -o /dev/null "$URL" -H "${SANDBOX_HEADER}: $TOKEN" -H 'Content-Type: text/plain;charset=UTF-8' --data-binary "$1"`,
     '}',
     ru ? 'poll  # Engine.IO открывается: 0{"sid":…,"pingInterval":…}' : 'poll  # Engine.IO opens: 0{"sid":…,"pingInterval":…}',
-    `URL+="&sid=$(sed -E 's/.*"sid":"([^"]+)".*/\\1/' <<< "$PACKETS")"`,
+    `URL+="&sid=$(sed -E 's/.*"sid":"([^"]+)".*/\\1/' <<< "\${PACKETS[0]}")"`,
     `send ${shellQuote(connect)}  # ${ru ? 'CONNECT к пространству имён' : 'CONNECT to the namespace'} ${spec.namespace}`,
-    ru ? 'poll  # 40…{"sid":…} — подключились; 44… — отказ' : 'poll  # 40…{"sid":…}: connected; 44…: refused',
-    `case $PACKETS in *44${ns}*) echo "${ru ? 'отказ' : 'refused'}"; exit 1 ;; esac`,
+    `wait_for ${shellQuote(`40${ns}`)} ${shellQuote(`44${ns}`)}  # ${ru ? '40…{"sid":…} — подключились; 44… — отказ' : '40…{"sid":…}: connected; 44…: refused'}`,
+    `if [[ $ANSWER != ${shellQuote(`40${ns}`)}* ]]; then echo "${ru ? 'отказ или нет ответа' : 'refused or no answer'}"; exit 1; fi`,
     ...emits,
     `send ${shellQuote(`41${ns}`)}  # DISCONNECT`,
     ru ? 'send 1  # закрытие Engine.IO' : "send 1  # Engine.IO's close",
