@@ -38,6 +38,12 @@ export interface PartitionState {
 
 export interface LabState {
   sandbox: string;
+  /**
+   * Grows with each state the server begins to read (in this process): a reader that gets states
+   * both from the event stream and from the answers to its changes keeps the highest, since an
+   * answer may reach it after the stream's newer states.
+   */
+  revision: number;
   consumers: Record<string, ConsumerState>;
   group: { name: string; partitions: PartitionState[]; backlog: number } | null;
   limits: { maxConsumers: number; maxDelayMs: number; maxBacklog: number; partitions: number };

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { sessionReady } from '../../kit/session.ts';
-import { parseNotification, type LabView, type NotificationView } from './lab-state.ts';
+import { isNewerLab, parseNotification, type LabView, type NotificationView } from './lab-state.ts';
 
 export type LabStatus = 'connecting' | 'live' | 'lost';
 export type BrokerStatus = 'connecting' | 'connected' | 'closed';
@@ -24,6 +24,8 @@ interface Shared {
   broker: MqttClient | null;
   listeners: Set<LabListener>;
   lab: LabView | null;
+  /** the revision of the state shown; null once a stream (re)opens: a restarted server counts again from 1 */
+  revision: number | null;
   labStatus: LabStatus;
   brokerStatus: BrokerStatus;
   closed: boolean;
@@ -34,18 +36,27 @@ let shared: Shared | null = null;
 export const pageMark = Math.random().toString(36).slice(2, 8);
 
 function open(): Shared {
-  const state: Shared = { source: null, broker: null, listeners: new Set(), lab: null, labStatus: 'connecting', brokerStatus: 'connecting', closed: false };
+  const state: Shared = {
+    source: null,
+    broker: null,
+    listeners: new Set(),
+    lab: null,
+    revision: null,
+    labStatus: 'connecting',
+    brokerStatus: 'connecting',
+    closed: false,
+  };
   void sessionReady().then(() => {
     if (state.closed) return;
     const source = new EventSource(LAB_EVENTS);
     state.source = source;
+    source.addEventListener('open', () => {
+      state.revision = null;
+    });
     source.addEventListener('state', (event) => {
-      state.lab = JSON.parse((event as MessageEvent<string>).data) as LabView;
+      show(state, JSON.parse((event as MessageEvent<string>).data) as LabView);
       state.labStatus = 'live';
-      for (const listener of state.listeners) {
-        listener.state(state.lab);
-        listener.labStatus('live');
-      }
+      for (const listener of state.listeners) listener.labStatus('live');
     });
     source.onerror = () => {
       state.labStatus = 'lost';
@@ -82,8 +93,19 @@ function open(): Shared {
   return state;
 }
 
-/** Joins the page's lab connection; `leave` closes it when the last cell goes. */
-export function joinLab(listener: LabListener): { leave(): void; broker(): MqttClient | null } {
+/** A state from the stream or from an answer, shown to every cell unless the page already shows a newer one. */
+function show(state: Shared, lab: LabView): void {
+  if (!isNewerLab(state.revision, lab)) return;
+  state.revision = lab.revision;
+  state.lab = lab;
+  for (const listener of state.listeners) listener.state(lab);
+}
+
+/**
+ * Joins the page's lab connection; `leave` closes it when the last cell goes, `answered` shows
+ * the state an answer to a change carried (if nothing newer came on the stream meanwhile).
+ */
+export function joinLab(listener: LabListener): { leave(): void; broker(): MqttClient | null; answered(lab: LabView): void } {
   shared ??= open();
   const state = shared;
   state.listeners.add(listener);
@@ -92,6 +114,7 @@ export function joinLab(listener: LabListener): { leave(): void; broker(): MqttC
   listener.brokerStatus(state.brokerStatus);
   return {
     broker: () => state.broker,
+    answered: (lab) => show(state, lab),
     leave: () => {
       state.listeners.delete(listener);
       if (state.listeners.size > 0) return;

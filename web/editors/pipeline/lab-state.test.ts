@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderLabel, parseNotification, problemText } from './lab-state.ts';
+import { isNewerLab, orderLabel, parseNotification, problemText, type LabView } from './lab-state.ts';
 
 describe('parseNotification', () => {
   it('reads a consumer’s notification and ignores anything else on the topic', () => {
@@ -36,5 +36,23 @@ describe('problemText and orderLabel', () => {
     expect(orderLabel({ order: 7, page: 'x' })).toBe('7');
     expect(orderLabel('plain')).toBe('plain');
     expect(orderLabel([1])).toBe('[1]');
+  });
+});
+
+describe('isNewerLab', () => {
+  const lab = (revision: number): LabView => ({
+    sandbox: 's',
+    revision,
+    consumers: {},
+    group: null,
+    limits: { maxConsumers: 6, maxDelayMs: 10_000, maxBacklog: 200, partitions: 3 },
+  });
+
+  it('keeps the state of the highest revision, whichever came last', () => {
+    expect(isNewerLab(null, lab(7))).toBe(true);
+    expect(isNewerLab(7, lab(8))).toBe(true);
+    // a change's answer read before the stream's state 8, arriving after it
+    expect(isNewerLab(8, lab(7))).toBe(false);
+    expect(isNewerLab(8, lab(8))).toBe(false);
   });
 });

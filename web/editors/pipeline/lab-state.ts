@@ -12,6 +12,16 @@ export type NotificationView = Pick<
   'order' | 'by' | 'via' | 'topic' | 'partition' | 'whileDown' | 'redelivered' | 'retained' | 'queuedMs' | 'backlog'
 >;
 
+/**
+ * Whether a state the page got is newer than the one it shows (`shown`: its revision, null when
+ * any will do). The event stream and the answers to the page's changes come on two connections:
+ * an answer, the state when the server answered, may arrive after the stream's later states and
+ * would put back what has changed since — a drained backlog full again, for good, once the lab is quiet.
+ */
+export function isNewerLab(shown: number | null, incoming: LabView): boolean {
+  return shown === null || incoming.revision > shown;
+}
+
 /** A problem+json answer's text in the reader's language, else its detail or title. */
 export function problemText(body: unknown, lang: 'en' | 'ru'): string {
   if (typeof body !== 'object' || body === null) return '';

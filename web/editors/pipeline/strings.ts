@@ -1,6 +1,9 @@
 import { browserErrorIn } from '../browser-error.ts';
 import { countRu } from '../../text/russian-plural.ts';
 
+/** The reason phrases of a consumer change's answers (HTTP's own words, in either language). */
+const CONSUMER_ANSWERS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
+
 /** The pipeline lab cell (pipeline-cell.tsx), in both languages. */
 export const pipelineStrings = {
   en: {
@@ -76,6 +79,7 @@ export const pipelineStrings = {
     notConnected: 'The page is not connected to the broker yet.',
     consumerRequest: (method: string, name: string, body: string) => `${method} /api/v1/pipeline/consumers/${name} ${body}`,
     consumerFailed: (status: number, detail: string) => `${status}: ${detail}`,
+    consumerChanged: (status: number) => `${status} ${CONSUMER_ANSWERS[status] ?? ''}`.trim(),
     nameLabel: 'name of the new consumer',
     bytes: 'request',
   },
@@ -153,6 +157,7 @@ export const pipelineStrings = {
     notConnected: 'Страница ещё не подключилась к брокеру.',
     consumerRequest: (method: string, name: string, body: string) => `${method} /api/v1/pipeline/consumers/${name} ${body}`,
     consumerFailed: (status: number, detail: string) => `${status}: ${detail}`,
+    consumerChanged: (status: number) => `${status} ${CONSUMER_ANSWERS[status] ?? ''}`.trim(),
     nameLabel: 'имя нового потребителя',
     bytes: 'запрос',
   },

@@ -37,5 +37,7 @@ export function useLabConnection() {
 
   /** The page's broker client, while the lab is joined. */
   const broker = () => connection.current?.broker() ?? null;
-  return { lab, setLab, labState, brokerState, notifications, broker };
+  /** The state an answer to the page's change carried: shown unless the event stream brought a newer one first. */
+  const answered = (state: LabView) => connection.current?.answered(state);
+  return { lab, answered, labState, brokerState, notifications, broker };
 }

@@ -39,7 +39,7 @@ function logRefusal(
  * orders, change consumers — each logged with a link to its bytes.
  */
 export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchange) => void) | undefined) {
-  const { setLab, broker: labBroker, ...connection } = useLabConnection();
+  const { answered, broker: labBroker, ...connection } = useLabConnection();
   const [calls] = useState(requestsInTurn);
 
   /**
@@ -100,7 +100,7 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
     }
   };
 
-  /** PUT or DELETE of a consumer; the lab's event stream shows the result, the log shows refusals. */
+  /** PUT or DELETE of a consumer; the log shows the answer; its state is shown unless the event stream brought a newer one first. */
   const changeConsumer = async (name: string, method: 'PUT' | 'DELETE', body?: Record<string, unknown>) => {
     await sessionReady();
     const path = `${LAB_PATH}/consumers/${encodeURIComponent(name)}`;
@@ -115,7 +115,14 @@ export function usePipelineLab(log: Log, onExchange: ((exchange: InspectedExchan
         credentials: 'same-origin',
       });
       if (response.ok) {
-        if (response.status !== 204) setLab((await response.json()) as LabView);
+        if (response.status !== 204) answered((await response.json()) as LabView);
+        log.add({
+          kind: 'received',
+          badge: String(response.status),
+          text: say((t) => t.consumerChanged(response.status)),
+          inspect,
+          data: { event: 'consumer-changed', status: String(response.status) },
+        });
         return;
       }
       const problem: unknown = await response.json().catch(() => null);

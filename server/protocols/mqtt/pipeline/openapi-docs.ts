@@ -36,9 +36,13 @@ const consumerState = {
 const labState = {
   type: 'object',
   description: 'The lab of your sandbox: its consumers, the consumer group’s partitions, its limits',
-  required: ['sandbox', 'consumers', 'group', 'limits'],
+  required: ['sandbox', 'revision', 'consumers', 'group', 'limits'],
   properties: {
     sandbox: { type: 'string' },
+    revision: {
+      type: 'integer',
+      description: 'Grows with each state read: of two states, the higher is the newer (an answer may arrive after the event stream’s newer ones)',
+    },
     consumers: { type: 'object', additionalProperties: consumerState },
     group: {
       type: ['object', 'null'],

@@ -21,6 +21,12 @@ export interface LabHost extends BrokerTarget {
   warn(message: string, details: Record<string, unknown>): void;
 }
 
+/**
+ * The revision of the last state begun, for every lab of this process: a lab put to sleep and
+ * woken again goes on counting, so a page never takes the new lab's states for older ones.
+ */
+let lastRevision = 0;
+
 /** A consumer restarted after a failure waits this long at most. */
 const MAX_RESTART_MS = 30_000;
 
@@ -173,7 +179,13 @@ export class PipelineLab {
     return this.listeners.size;
   }
 
+  /**
+   * The lab as it is now, read from the lab and the broker's store. Its revision is taken before
+   * anything is read: of two states, the one begun later has the higher revision, whichever is
+   * finished first (the store is asked asynchronously) and whichever way it reaches the page.
+   */
   async state(): Promise<LabState> {
+    const revision = ++lastRevision;
     const consumers: Record<string, ConsumerState> = {};
     const partitions: PartitionState[] = [];
     for (const partition of this.partitions ?? []) {
@@ -206,6 +218,7 @@ export class PipelineLab {
     const limits = this.host.limits;
     return {
       sandbox: this.host.sandbox,
+      revision,
       consumers,
       group: this.partitions ? { name: GROUP_NAME, partitions, backlog: partitions.reduce((sum, partition) => sum + partition.backlog, 0) } : null,
       limits: { maxConsumers: limits.maxConsumers, maxDelayMs: limits.maxDelayMs, maxBacklog: limits.maxBacklog, partitions: PARTITIONS },
