@@ -6,14 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { asyncApiDocument } from '../../server/asyncapi/asyncapi-document.ts';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, evaluateNow, LIVE, pollEvery, textNow } from './lesson-page.ts';
+import { attributeNow, cell, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24, item 7 (part): the student's own things — the quiz's score and kept answers, the
 // light/dark switch, progress and edited cells carried in a file, the AsyncAPI document as a page.
 
 const lab = useAppAndBrowser();
-// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
-pollEvery(250);
 
 const question = (page: Page, id: string) => page.locator(`[data-testid="quiz-question"][data-question-id="${id}"]`);
 
