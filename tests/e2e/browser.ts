@@ -47,6 +47,27 @@ export async function openPage(browser: Browser, options: { locale?: string } = 
   return page;
 }
 
+/**
+ * One page of `path` for the tests of a describe that each use cells of their own, opened at the
+ * first test that asks for it and closed after the describe: the lesson loads once, not once a
+ * test. A lesson page's load (its Monaco editors, then every other cell mounted in its turn) was
+ * most of such a test's CPU, Chromium's renderer most of all. The tests share the page's session,
+ * so sandbox, captures and exercise cards: give one its own page (openPage) when another test's
+ * traffic could pass its exercise or answer its inspector query, or when it holds the capture back.
+ */
+export function describePage(lab: AppAndBrowser, path: string, options: { locale?: string } = {}): () => Promise<Page> {
+  let page: Promise<Page> | undefined;
+  afterAll(async () => {
+    await (await page?.catch(() => undefined))?.context().close();
+  });
+  return () =>
+    (page ??= (async () => {
+      const opened = await openPage(lab.browser, options);
+      await opened.goto(`${lab.server.origin}${path}`);
+      return opened;
+    })());
+}
+
 /** What a test file shares: the server with the built app, and one Chromium. */
 export interface AppAndBrowser {
   readonly server: RunningServer;

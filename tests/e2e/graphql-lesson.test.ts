@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, it, type OnTestFinishedHandler } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, editorText, holdCaptureBack, inspectorNode, LIVE, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
+import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { attributeNow, cell, editorText, holdCaptureBack, inspectorNode, LIVE, pollEvery, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
+// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
+pollEvery(250);
 
 /** The test's own browser profile (its own session and sandbox), closed when the test ends, passed or failed. */
 async function openTestPage(onTestFinished: (handler: OnTestFinishedHandler) => void): Promise<Page> {
@@ -35,62 +37,10 @@ function subscriptionOfPage(page: Page, event: 'started' | 'ended'): Promise<voi
   });
 }
 
-// Each test in a browser profile of its own, two at a time (vitest.config.ts): the tests mostly
-// wait, on the server, on a capture held back 6 s, on the language service
+// The first six each in a browser profile of its own, two at a time (vitest.config.ts): they mostly
+// wait, on the server, on a capture held back 6 s, on the language service; and they use cells
+// (cached-user, post-added, users-with-posts, first-query) and pass exercises the last five use too
 describe.concurrent('the GraphQL lesson', () => {
-  it('completes a field from the schema, runs the query, and decodes it in the inspector', async ({ expect, onTestFinished }) => {
-    const page = await openTestPage(onTestFinished);
-    await page.goto(`${lab.server.origin}/en/graphql`);
-    const first = cell(page, 'first-query');
-    await first.scrollIntoViewIfNeeded();
-    const editor = first.locator('[data-testid="graphql-editor-ready"]');
-    await editor.waitFor(LIVE);
-
-    // The schema explorer lists what introspection returned: the schema is loaded.
-    await first.locator('[data-testid="graphql-docs"]').click();
-    await first.locator('[data-testid="graphql-docs-type"]', { hasText: 'Query' }).first().click();
-    await expect.poll(() => textNow(first.locator('[data-testid="graphql-docs-field"][data-field="user"]')), LIVE).toContain('user(id: ID!): User');
-
-    // Type the start of a field and take the completion the language service offers.
-    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    em');
-    await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.press('Control+Space');
-    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'email' }).first();
-    await suggestion.waitFor(LIVE);
-    await page.keyboard.press('Enter');
-    await expect.poll(() => editorText(page, 'first-query')).toMatch(/^\s*email$/m);
-    // Close the document. Set, not typed: Monaco's EditContext in headless Chromium drops keys
-    // sent in a quick run on a loaded machine, and the typing is not what this test is about.
-    await page.keyboard.press('Escape');
-    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    email\n  }\n}');
-    // The document is complete now: the squiggle of the unfinished one goes away.
-    await expect.poll(() => first.locator('.squiggly-error').count(), LIVE).toBe(0);
-
-    await first.locator('[data-testid="cell-run"]').click();
-    const data = first.locator('[data-testid="graphql-data"]');
-    await expect.poll(() => textNow(data), LIVE).toContain('ada@example.com');
-    expect(await first.locator('[data-testid="graphql-source"]').textContent()).toMatch(/Sent: POST \/graphql/);
-    expect(await first.locator('[data-testid="graphql-extensions"]').textContent()).toMatch(/storageQueries/);
-
-    // The inspector holds the captured request: the GraphQL document inside the JSON body, down to the field.
-    const request = page
-      .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'user{name email' })
-      .last();
-    await request.waitFor(LIVE);
-    await request.click();
-    for (const kind of ['graphql-query', 'graphql-document', 'graphql-operation']) await inspectorNode(page, kind).click();
-    await inspectorNode(page, 'graphql-field', 'user(id: 1)').click();
-    const email = inspectorNode(page, 'graphql-field', 'email');
-    await email.hover();
-    const lit = page.locator('[data-testid="inspector"] [data-testid="insp-hex-byte"][data-highlighted="true"]');
-    await expect.poll(() => lit.count(), LIVE).toBe('email'.length);
-
-    // Only name and email were asked for: the exercise sees it in the same captured traffic.
-    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="name-and-email"]'), 'data-state'), LIVE).toBe('passed');
-    await page.context().close();
-  });
-
   it('finds the bytes of a query that reach the page after its wait: a click looks again', async ({ expect, onTestFinished }) => {
     // The capture channel held back 6 s: the query's bytes were looked for once, 3 s after its
     // answer, and the result said "not captured" for good, with nothing to click.
@@ -196,32 +146,6 @@ describe.concurrent('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('shows N+1 in the cost report, then batching brings it down to 2 (exercises checked on that traffic)', async ({ expect, onTestFinished }) => {
-    const page = await openTestPage(onTestFinished);
-    await page.goto(`${lab.server.origin}/en/graphql`);
-    const users = cell(page, 'users-with-posts');
-    const extensions = users.locator('[data-testid="graphql-extensions"]');
-    expect(await users.locator('[data-testid="graphql-batching"]').isChecked()).toBe(false);
-    await users.locator('[data-testid="graphql-policy"]').selectOption('network-only');
-    await users.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*false/);
-    const naive = Number(/storageQueries\s*(\d+)/.exec((await extensions.textContent())!)![1]);
-    expect(naive).toBeGreaterThan(2);
-
-    // The answer exercise compares the typed number with the captured response.
-    const count = page.locator('[data-testid="exercise"][data-exercise-id="count-n-plus-one"]');
-    await count.locator('[data-testid="exercise-answer"]').fill(String(naive));
-    await count.locator('[data-testid="exercise-answer"]').press('Enter');
-    await expect.poll(() => attributeNow(count, 'data-state'), LIVE).toBe('passed');
-
-    await users.locator('[data-testid="graphql-batching"]').check();
-    await users.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*true/);
-    expect(await extensions.textContent()).toMatch(/storageQueries\s*2(?!\d)/);
-    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]'), 'data-state'), LIVE).toBe('passed');
-    await page.context().close();
-  });
-
   it('"down to two" needs network-only, as its hint says: cache-first answers the second run from the cache', async ({ expect, onTestFinished }) => {
     const page = await openTestPage(onTestFinished);
     await page.goto(`${lab.server.origin}/en/graphql`);
@@ -273,9 +197,89 @@ describe.concurrent('the GraphQL lesson', () => {
     await page.context().close();
   });
 
-  it('GET puts the query in the URL and the second run is revalidated with a 304', async ({ expect, onTestFinished }) => {
-    const page = await openTestPage(onTestFinished);
-    await page.goto(`${lab.server.origin}/en/graphql`);
+  // The last five, one after another on one English page: each runs cells and passes exercises
+  // no other test on that page touches (first-query, users-with-posts, cached-user over GET,
+  // post-added with create-post, fragments), and the lesson, Monaco and GraphQL's language service
+  // load once for the five, not five times. One after another: they click, type and hover.
+  const englishLesson = describePage(lab, '/en/graphql');
+
+  it.sequential('completes a field from the schema, runs the query, and decodes it in the inspector', async ({ expect }) => {
+    const page = await englishLesson();
+    const first = cell(page, 'first-query');
+    await first.scrollIntoViewIfNeeded();
+    const editor = first.locator('[data-testid="graphql-editor-ready"]');
+    await editor.waitFor(LIVE);
+
+    // The schema explorer lists what introspection returned: the schema is loaded.
+    await first.locator('[data-testid="graphql-docs"]').click();
+    await first.locator('[data-testid="graphql-docs-type"]', { hasText: 'Query' }).first().click();
+    await expect.poll(() => textNow(first.locator('[data-testid="graphql-docs-field"][data-field="user"]')), LIVE).toContain('user(id: ID!): User');
+
+    // Type the start of a field and take the completion the language service offers.
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    em');
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'email' }).first();
+    await suggestion.waitFor(LIVE);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editorText(page, 'first-query')).toMatch(/^\s*email$/m);
+    // Close the document. Set, not typed: Monaco's EditContext in headless Chromium drops keys
+    // sent in a quick run on a loaded machine, and the typing is not what this test is about.
+    await page.keyboard.press('Escape');
+    await setEditorText(page, 'first-query', '{\n  user(id: 1) {\n    name\n    email\n  }\n}');
+    // The document is complete now: the squiggle of the unfinished one goes away.
+    await expect.poll(() => first.locator('.squiggly-error').count(), LIVE).toBe(0);
+
+    await first.locator('[data-testid="cell-run"]').click();
+    const data = first.locator('[data-testid="graphql-data"]');
+    await expect.poll(() => textNow(data), LIVE).toContain('ada@example.com');
+    expect(await first.locator('[data-testid="graphql-source"]').textContent()).toMatch(/Sent: POST \/graphql/);
+    expect(await first.locator('[data-testid="graphql-extensions"]').textContent()).toMatch(/storageQueries/);
+
+    // The inspector holds the captured request: the GraphQL document inside the JSON body, down to the field.
+    const request = page
+      .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'user{name email' })
+      .last();
+    await request.waitFor(LIVE);
+    await request.click();
+    for (const kind of ['graphql-query', 'graphql-document', 'graphql-operation']) await inspectorNode(page, kind).click();
+    await inspectorNode(page, 'graphql-field', 'user(id: 1)').click();
+    const email = inspectorNode(page, 'graphql-field', 'email');
+    await email.hover();
+    const lit = page.locator('[data-testid="inspector"] [data-testid="insp-hex-byte"][data-highlighted="true"]');
+    await expect.poll(() => lit.count(), LIVE).toBe('email'.length);
+
+    // Only name and email were asked for: the exercise sees it in the same captured traffic.
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="name-and-email"]'), 'data-state'), LIVE).toBe('passed');
+  });
+
+  it.sequential('shows N+1 in the cost report, then batching brings it down to 2 (exercises checked on that traffic)', async ({ expect }) => {
+    const page = await englishLesson();
+    const users = cell(page, 'users-with-posts');
+    const extensions = users.locator('[data-testid="graphql-extensions"]');
+    expect(await users.locator('[data-testid="graphql-batching"]').isChecked()).toBe(false);
+    await users.locator('[data-testid="graphql-policy"]').selectOption('network-only');
+    await users.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*false/);
+    const naive = Number(/storageQueries\s*(\d+)/.exec((await extensions.textContent())!)![1]);
+    expect(naive).toBeGreaterThan(2);
+
+    // The answer exercise compares the typed number with the captured response.
+    const count = page.locator('[data-testid="exercise"][data-exercise-id="count-n-plus-one"]');
+    await count.locator('[data-testid="exercise-answer"]').fill(String(naive));
+    await count.locator('[data-testid="exercise-answer"]').press('Enter');
+    await expect.poll(() => attributeNow(count, 'data-state'), LIVE).toBe('passed');
+
+    await users.locator('[data-testid="graphql-batching"]').check();
+    await users.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(extensions), LIVE).toMatch(/wirelab\.batching\s*true/);
+    expect(await extensions.textContent()).toMatch(/storageQueries\s*2(?!\d)/);
+    await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]'), 'data-state'), LIVE).toBe('passed');
+  });
+
+  it.sequential('GET puts the query in the URL and the second run is revalidated with a 304', async ({ expect }) => {
+    const page = await englishLesson();
     const cached = cell(page, 'cached-user');
     await cached.locator('[data-testid="graphql-method"]').selectOption('GET');
     await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
@@ -289,12 +293,10 @@ describe.concurrent('the GraphQL lesson', () => {
       .locator('[data-testid="inspector"] [data-testid="insp-message"][data-layer="graphql-http"][data-dir="in"]', { hasText: 'GET · query CachedUser' })
       .last()
       .waitFor(LIVE);
-    await page.context().close();
   });
 
-  it('subscribes with the legacy graphql-ws subprotocol too', async ({ expect, onTestFinished }) => {
-    const page = await openTestPage(onTestFinished);
-    await page.goto(`${lab.server.origin}/en/graphql`);
+  it.sequential('subscribes with the legacy graphql-ws subprotocol too', async ({ expect }) => {
+    const page = await englishLesson();
     const subscription = cell(page, 'post-added');
     await subscription.scrollIntoViewIfNeeded();
     await subscription.locator('[data-testid="graphql-editor-ready"]').waitFor(LIVE);
@@ -309,12 +311,10 @@ describe.concurrent('the GraphQL lesson', () => {
     await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="legacy-protocol"]'), 'data-state'), LIVE).toBe('passed');
     await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="create-post"]'), 'data-state'), LIVE).toBe('passed');
     await subscription.locator('[data-testid="cell-stop"]').click();
-    await page.context().close();
   });
 
-  it('hover shows a field’s description; the operation picker sends only the chosen operation and its fragment', async ({ expect, onTestFinished }) => {
-    const page = await openTestPage(onTestFinished);
-    await page.goto(`${lab.server.origin}/en/graphql`);
+  it.sequential('hover shows a field’s description; the operation picker sends only the chosen operation and its fragment', async ({ expect }) => {
+    const page = await englishLesson();
     const fragments = cell(page, 'fragments');
     await fragments.scrollIntoViewIfNeeded();
     const editor = fragments.locator('[data-testid="graphql-editor-ready"]').first();
@@ -353,6 +353,5 @@ describe.concurrent('the GraphQL lesson', () => {
       .last();
     await sent.waitFor(LIVE);
     expect(await sent.textContent()).not.toContain('TwoUsers');
-    await page.context().close();
   });
 });

@@ -1,30 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
-import { cell, holdCaptureBack, LIVE, selectedExchange, textNow } from './lesson-page.ts';
+import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { cell, holdCaptureBack, LIVE, pollEvery, selectedExchange, textNow } from './lesson-page.ts';
 
 // What the gRPC cell says when a call does not go as planned: in the reader's language, and only
 // what is true of this attempt.
 
 const lab = useAppAndBrowser();
+// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
+pollEvery(250);
 
 describe('the gRPC cell', () => {
-  it('a metadata error clears the previous call and never claims that nothing was captured', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/ru/grpc`);
-    const getUser = cell(page, 'get-user');
-    await getUser.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
-
-    await getUser.locator('[data-testid="grpc-metadata"]').fill('x-student: Ада');
-    await getUser.locator('[data-testid="cell-run"]').click();
-    await expect
-      .poll(() => textNow(getUser.locator('[data-testid="grpc-problem"]')), LIVE)
-      .toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
-    expect(await getUser.locator('[data-testid="grpc-status"]').count()).toBe(0);
-    expect(await getUser.textContent()).not.toMatch(/не записаны/);
-    await page.context().close();
-  });
+  // One Russian gRPC lesson for the last three tests, whose cells no other of them uses (get-user,
+  // ticks, missing-user): the heavy page loads once for the three, and they come last, so that it
+  // does not idle while the others run. The others use get-user again, or hold the capture back:
+  // each has a page of its own.
+  const russianLesson = describePage(lab, '/ru/grpc');
 
   it('bytes that reach the page after its wait: "пока не записаны", and a click looks again (in Russian)', async () => {
     // The capture channel held back 6 s: the call's bytes were looked for once, 3 s after it
@@ -106,9 +97,23 @@ describe('the gRPC cell', () => {
     await page.context().close();
   });
 
+  it('a metadata error clears the previous call and never claims that nothing was captured', async () => {
+    const page = await russianLesson();
+    const getUser = cell(page, 'get-user');
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(getUser.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
+
+    await getUser.locator('[data-testid="grpc-metadata"]').fill('x-student: Ада');
+    await getUser.locator('[data-testid="cell-run"]').click();
+    await expect
+      .poll(() => textNow(getUser.locator('[data-testid="grpc-problem"]')), LIVE)
+      .toMatch(/строка 1: текстовое значение может содержать только печатные символы ASCII/);
+    expect(await getUser.locator('[data-testid="grpc-status"]').count()).toBe(0);
+    expect(await getUser.textContent()).not.toMatch(/не записаны/);
+  });
+
   it('cancelling a stream says so in Russian, not "signal is aborted without reason"', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/ru/grpc`);
+    const page = await russianLesson();
     const ticks = cell(page, 'ticks');
     await ticks.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => ticks.locator('[data-testid="grpc-message"]').count(), LIVE).toBeGreaterThanOrEqual(1);
@@ -117,17 +122,14 @@ describe('the gRPC cell', () => {
     const text = await ticks.textContent();
     expect(text).toMatch(/Вы отменили вызов: браузер перестал читать поток/);
     expect(text).not.toMatch(/aborted/);
-    await page.context().close();
   });
 
   it("says the server's English status message in Russian beside it", async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/ru/grpc`);
+    const page = await russianLesson();
     const missing = cell(page, 'missing-user');
     await missing.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => textNow(missing.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^5 NOT_FOUND/);
     expect(await missing.locator('[data-testid="grpc-status-in-lang"]').textContent()).toMatch(/^ \(пользователь \d+ не существует\)$/);
-    await page.context().close();
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { vi } from 'vitest';
 
 // What every lesson's end-to-end test reads or drives on a lesson page: cells, exercise cards,
 // the inspector, and the editors (set through the page's editor registry, because typing into
@@ -6,6 +7,17 @@ import type { Locator, Page } from 'playwright-core';
 
 /** How long to wait for something live: a response, a pushed frame, a decoded message. */
 export const LIVE = { timeout: 15_000 };
+
+/**
+ * Makes the file's `expect.poll`s ask every `ms`, not every 50 ms (vitest's own interval), with the
+ * e2e project's timeout (LIVE) unchanged: each ask is one or two round trips through playwright
+ * to the page's renderer, and a test that waits seconds for a frame, a heartbeat or a capture held
+ * back asked a hundred times a wait. A poll that passes is seen at most `ms` later. Call it at
+ * the top of the file; vitest resets the config after the file, so the next file in the worker polls as before.
+ */
+export function pollEvery(ms: number): void {
+  vi.setConfig({ expect: { poll: { timeout: LIVE.timeout, interval: ms } } });
+}
 
 /**
  * How long a read of an element that is there may take. Playwright's own reads wait 30 s for an

@@ -6,29 +6,25 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
-import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { bigCapture, bigCaptureConnections } from './big-capture.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
-import { attributeNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
+import { openPage, useAppAndBrowser } from './browser.ts';
+import { attributeNow, LIVE, pollEvery, setEditorText, textNow } from './lesson-page.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../wire/capture-file/fixtures');
 
-let server: RunningServer;
-let browser: Browser;
+// the worker's Chromium, as every other end-to-end file has it, not one launched for this file
+const lab = useAppAndBrowser();
+// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
+pollEvery(250);
 let workDir: string;
 
-beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
+beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'wirelab-open-capture-'));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -52,8 +48,8 @@ describe.each([
   { lang: 'ru', button: 'Открыть запись', back: 'К живому трафику', bad: /Не удалось открыть notes\.txt: это не файл pcapng, pcap или HAR/ },
 ])('opening a capture in $lang', { timeout: 180_000 }, ({ lang, button, back, bad }) => {
   it('decodes a gRPC pcapng that python3-grpcio wrote, names a bad file while the live captures stay, and goes back to live', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/${lang}/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/rest`);
     const inspector = inspectorOf(page);
     // the lesson page loads the inspector once its text is on screen (use-captures-later.ts)
     await expect.poll(() => textNow(inspector.locator('.insp-file-open')), { timeout: 60_000 }).toContain(button);
@@ -95,8 +91,8 @@ describe.each([
   });
 
   it('steps through a capture from the keyboard, shows the time between steps, and a link opens one step', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/${lang}/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/${lang}/rest`);
     const inspector = inspectorOf(page);
     await openFile(page, join(FIXTURES, 'mqtt-mosquitto.pcapng'));
     await expect.poll(() => inspector.locator('[data-testid="insp-message"]').count(), LIVE).toBe(12);
@@ -131,8 +127,8 @@ describe.each([
 
 describe('links and HAR', { timeout: 180_000 }, () => {
   it('a link to one step of a live capture opens the inspector at that step', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     await liveRequest(page);
     const inspector = inspectorOf(page);
     const row = inspector.locator('[data-testid="insp-exchange"]', { hasText: '/api/v1/users?limit=1' });
@@ -154,9 +150,9 @@ describe('links and HAR', { timeout: 180_000 }, () => {
 
   it('lists every request of a HAR that Chromium recorded, with its status, headers and body, and says what a HAR lacks', async () => {
     const harPath = join(workDir, 'chromium.har');
-    const recording = await browser.newContext({ recordHar: { path: harPath, content: 'embed' } });
+    const recording = await lab.browser.newContext({ recordHar: { path: harPath, content: 'embed' } });
     const recorded = await recording.newPage();
-    await recorded.goto(`${server.origin}/en/rest`);
+    await recorded.goto(`${lab.server.origin}/en/rest`);
     // each body read to its end: fetch resolves at the response's head, and a body still arriving
     // when the context closes is one Chromium leaves out of the HAR
     await recorded.evaluate(async () => {
@@ -175,8 +171,8 @@ describe('links and HAR', { timeout: 180_000 }, () => {
       log: { entries: Array<{ request: { method: string; url: string }; response: { status: number } }> };
     };
 
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/ru/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/ru/rest`);
     const inspector = inspectorOf(page);
     await openFile(page, harPath);
     await expect.poll(() => attributeNow(inspector.locator('[data-testid="insp-file-opened"]'), 'data-kind'), LIVE).toBe('har');
@@ -214,8 +210,8 @@ describe('a 50 MB capture', () => {
     expect(read.connections).toHaveLength(connections);
     const path = join(workDir, 'big.pcapng');
     writeFileSync(path, bytes);
-    const page = await openPage(browser);
-    await page.goto(`${server.origin}/en/rest`);
+    const page = await openPage(lab.browser);
+    await page.goto(`${lab.server.origin}/en/rest`);
     const inspector = inspectorOf(page);
     await expect.poll(() => inspector.locator('[data-testid="insp-open-file"]').count(), LIVE).toBe(1);
     await openFile(page, path);

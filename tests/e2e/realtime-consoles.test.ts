@@ -1,14 +1,16 @@
 import type { Page } from 'playwright-core';
 import { describe, type ExpectStatic, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser } from './browser.ts';
 import {
   attributeNow,
   cell,
   checkedNow,
+  exerciseState,
   exerciseStateNow,
   holdCaptureBack,
   inspectorNode,
   LIVE,
+  pollEvery,
   selectedExchange,
   selectedMessage,
   setEditorText,
@@ -19,6 +21,8 @@ import {
 // live messages, and links a logged message to its decoded bytes in the inspector.
 
 const lab = useAppAndBrowser();
+// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
+pollEvery(250);
 
 // The tests of each describe below run two at a time (vitest.config.ts), each in a browser profile of
 // its own (its own session and sandbox): most of their time is waiting, for heartbeats, held polls
@@ -167,11 +171,35 @@ describe.concurrent('the WebSocket console', () => {
   });
 });
 
-describe.concurrent('the Socket.IO console', () => {
+describe('the Socket.IO console', () => {
+  // One page for the three, one after another: each uses a cell of its own (websocket-only,
+  // anonymous, lobby), and an exercise passed is one the traffic of its test passed (not passed
+  // before it). The lesson loads once, not three times.
+  const socketIoLesson = describePage(lab, '/en/socket-io');
+
+  it('connects over websocket only, without polling first', async ({ expect }) => {
+    const page = await socketIoLesson();
+    const direct = cell(page, 'websocket-only');
+    expect(await exerciseState(page, 'skip-polling')).not.toBe('passed');
+    await direct.locator('[data-testid="sio-connect"]').click();
+    await expect.poll(() => attributeNow(direct.locator('[data-testid="sio-state"]'), 'data-state'), LIVE).toBe('connected');
+    expect(await direct.locator('[data-testid="sio-transport"]').getAttribute('data-transport')).toBe('websocket');
+    await expect.poll(() => exerciseStateNow(page, 'skip-polling'), LIVE).toBe('passed');
+  });
+
+  it('shows the server’s refusal when auth is missing', async ({ expect }) => {
+    const page = await socketIoLesson();
+    const anonymous = cell(page, 'anonymous');
+    await anonymous.locator('[data-testid="sio-connect"]').click();
+    await anonymous.locator('[data-testid="rt-log-entry"][data-event="connect_error"]').waitFor(LIVE);
+    expect(await anonymous.locator('[data-testid="sio-state"]').getAttribute('data-state')).toBe('closed');
+  });
+
   it('connects over polling, upgrades to websocket, and an emit with an ack gets its reply', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/socket-io`);
+    const page = await socketIoLesson();
     const lobby = cell(page, 'lobby');
+    expect(await exerciseState(page, 'get-ack')).not.toBe('passed');
+    expect(await exerciseState(page, 'find-probe')).not.toBe('passed');
     await lobby.locator('[data-testid="sio-connect"]').click();
     await expect.poll(() => attributeNow(lobby.locator('[data-testid="sio-state"]'), 'data-state'), LIVE).toBe('connected');
     await expect.poll(() => attributeNow(lobby.locator('[data-testid="sio-transport"]'), 'data-transport'), LIVE).toBe('websocket');
@@ -190,28 +218,6 @@ describe.concurrent('the Socket.IO console', () => {
     // Both need the client's masked WebSocket frames exactly as they crossed the wire.
     await expect.poll(() => exerciseStateNow(page, 'get-ack'), LIVE).toBe('passed');
     await expect.poll(() => exerciseStateNow(page, 'find-probe'), LIVE).toBe('passed');
-    await page.context().close();
-  });
-
-  it('connects over websocket only, without polling first', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/socket-io`);
-    const direct = cell(page, 'websocket-only');
-    await direct.locator('[data-testid="sio-connect"]').click();
-    await expect.poll(() => attributeNow(direct.locator('[data-testid="sio-state"]'), 'data-state'), LIVE).toBe('connected');
-    expect(await direct.locator('[data-testid="sio-transport"]').getAttribute('data-transport')).toBe('websocket');
-    await expect.poll(() => exerciseStateNow(page, 'skip-polling'), LIVE).toBe('passed');
-    await page.context().close();
-  });
-
-  it('shows the server’s refusal when auth is missing', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/socket-io`);
-    const anonymous = cell(page, 'anonymous');
-    await anonymous.locator('[data-testid="sio-connect"]').click();
-    await anonymous.locator('[data-testid="rt-log-entry"][data-event="connect_error"]').waitFor(LIVE);
-    expect(await anonymous.locator('[data-testid="sio-state"]').getAttribute('data-state')).toBe('closed');
-    await page.context().close();
   });
 });
 

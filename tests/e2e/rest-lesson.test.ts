@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, holdCaptureBack, LIVE, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
+import { attributeNow, holdCaptureBack, LIVE, pollEvery, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
+// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
+pollEvery(250);
 
 interface LessonJson {
   cells: Record<string, { kind: string; file: string }>;

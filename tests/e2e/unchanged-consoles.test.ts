@@ -6,7 +6,7 @@ import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { lessonSlug } from '../../web/lessons/lesson-slug.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
 import { openPage, useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, exerciseState, exerciseStateNow } from './lesson-page.ts';
+import { attributeNow, cell, exerciseState, exerciseStateNow, pollEvery } from './lesson-page.ts';
 
 // "Use the cell as it is" for the realtime consoles and the protobuf workbench, in Chromium
 // against the real server: lessons/unchanged-cells.test.ts does it for HTTP, Connect and GraphQL
@@ -20,6 +20,8 @@ import { attributeNow, cell, exerciseState, exerciseStateNow } from './lesson-pa
 // counts. The workbench sends nothing at all, so no exercise on it can be runOnly.
 
 const lab = useAppAndBrowser();
+// the page asked every 250 ms while a test waits, not every 50 ms (lesson-page.ts)
+pollEvery(250);
 
 const LESSONS_ROOT = join(import.meta.dirname, '..', '..', 'lessons');
 const CONSOLE_KINDS = ['websocket', 'socket-io', 'sse', 'long-polling'] as const;
@@ -79,8 +81,13 @@ const BUTTONS: Record<ConsoleKind, { connect: string; state: string; settled: Re
   'long-polling': { connect: 'poll-start', state: 'poll-state', settled: /^running$/, send: [], stop: 'poll-stop' },
 };
 
-/** Heartbeats come on timers (WebSocket ping 10 s, SSE comment 15 s, Engine.IO ping 25 s): waiting for them is part of the step. */
-const HEARTBEAT = { timeout: 45_000 };
+/**
+ * Heartbeats come on timers (WebSocket ping 10 s, SSE comment 15 s, Engine.IO ping 25 s): waiting for them is part of the step.
+ * Asked every half second, not every 50 ms (vitest's own interval): each ask is a round trip to the
+ * page, and two pages waiting 25 s for a ping cost the renderer and the worker more than the wait
+ * itself; a pass is seen at most half a second late.
+ */
+const HEARTBEAT = { timeout: 45_000, interval: 500 };
 const LIVE = { timeout: 15_000 };
 
 async function pressIfEnabled(button: Locator): Promise<void> {
