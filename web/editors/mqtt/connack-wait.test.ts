@@ -2,18 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONNACK_WAIT_MS, connackWait } from './connack-wait.ts';
 
 describe('the console’s wait for CONNACK', () => {
-  let clock = 0;
-  const now = () => clock;
+  const now = () => Date.now();
   /** the page's time passing with the page free to run its timers */
-  const pass = (ms: number) => {
-    clock += ms;
-    vi.advanceTimersByTime(ms);
+  const pass = (ms: number) => vi.advanceTimersByTime(ms);
+  /** the page's main thread held for `ms`: the clock moves, no timer runs; then the one due runs, late */
+  const busy = (ms: number) => {
+    vi.setSystemTime(Date.now() + ms);
+    vi.advanceTimersByTime(1_000);
   };
 
-  beforeEach(() => {
-    vi.useFakeTimers();
-    clock = 0;
-  });
+  beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('gives up once the page has waited its time from the WebSocket’s open, not from the click', () => {
@@ -33,9 +31,7 @@ describe('the console’s wait for CONNACK', () => {
     const timedOut = vi.fn();
     const wait = connackWait(timedOut, CONNACK_WAIT_MS, now);
     wait.start();
-    // the page's main thread held for 11 s: its timer runs once, late
-    clock += 11_000;
-    vi.advanceTimersByTime(1_000);
+    busy(11_000);
     expect(timedOut).not.toHaveBeenCalled();
     // the CONNACK read next: the wait ends
     wait.stop();
@@ -46,8 +42,7 @@ describe('the console’s wait for CONNACK', () => {
   it('still gives up on a broker that never answers, busy page or not', () => {
     const timedOut = vi.fn();
     connackWait(timedOut, CONNACK_WAIT_MS, now).start();
-    clock += 11_000;
-    vi.advanceTimersByTime(1_000);
+    busy(11_000);
     pass(CONNACK_WAIT_MS);
     expect(timedOut).toHaveBeenCalledTimes(1);
   });
