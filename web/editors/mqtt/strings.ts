@@ -94,12 +94,16 @@ export const mqttConsoleStrings = {
     connected: (sessionPresent: boolean) =>
       `Connected. ${sessionPresent ? 'The broker still had your session (session present = 1).' : 'A new session (session present = 0).'}`,
     refused: (code: number, meaning: string) => `The broker refused the connection: CONNACK return code ${code} (${meaning}).`,
-    closed: (how: 'disconnect' | 'drop' | 'lost'): string =>
+    closed: (how: 'disconnect' | 'drop' | 'lost', code: number | null): string =>
       how === 'disconnect'
         ? 'Closed after DISCONNECT: the broker discarded the will.'
         : how === 'drop'
           ? 'Connection dropped without DISCONNECT: the broker publishes the will, if there is one.'
-          : 'The connection ended (the broker closed it, or the network went away).',
+          : `The connection ended: the broker closed it, or the network went away${code === null ? '' : ` (the WebSocket closed with code ${code})`}.`,
+    noConnack: (seconds: number) =>
+      `No CONNACK: the broker did not answer CONNECT within ${seconds} s, so the console closed the connection. Press Connect to try again.`,
+    notOpened: (path: string, code: number | null) =>
+      `The WebSocket to ${path} did not open${code === null ? '' : ` (closed with code ${code})`}: the server refused the handshake or cannot be reached. Nothing was sent to the broker.`,
     serverRestarting: 'The server stopped or is restarting (the WebSocket closed with 1001): press Connect once it is back.',
     failed: (message: string) => `Error: ${message}`,
     subscribing: (filter: string, qos: number) => `Subscribing to ${filter} with QoS ${qos}`,
@@ -165,12 +169,16 @@ export const mqttConsoleStrings = {
     connected: (sessionPresent: boolean) =>
       `Подключено. ${sessionPresent ? 'Брокер сохранил вашу сессию (session present = 1).' : 'Новая сессия (session present = 0).'}`,
     refused: (code: number, meaning: string) => `Брокер отказал в подключении: код ответа CONNACK ${code} (${meaning}).`,
-    closed: (how: 'disconnect' | 'drop' | 'lost'): string =>
+    closed: (how: 'disconnect' | 'drop' | 'lost', code: number | null): string =>
       how === 'disconnect'
         ? 'Закрыто после DISCONNECT: брокер выбросил завещание.'
         : how === 'drop'
           ? 'Соединение оборвано без DISCONNECT: брокер публикует завещание, если оно есть.'
-          : 'Соединение закончилось (его закрыл брокер или пропала сеть).',
+          : `Соединение закончилось: его закрыл брокер или пропала сеть${code === null ? '' : ` (WebSocket закрыт с кодом ${code})`}.`,
+    noConnack: (seconds: number) =>
+      `Нет CONNACK: брокер не ответил на CONNECT за ${seconds} с, и консоль закрыла соединение. Нажмите «Подключиться», чтобы попробовать снова.`,
+    notOpened: (path: string, code: number | null) =>
+      `WebSocket к ${path} не открылся${code === null ? '' : ` (закрыт с кодом ${code})`}: сервер отказал в рукопожатии или недоступен. Брокеру ничего не отправлено.`,
     serverRestarting: 'Сервер остановлен или перезапускается (WebSocket закрыт с кодом 1001): когда он вернётся, нажмите «Подключиться».',
     failed: (message: string) => `Ошибка: ${message}`,
     subscribing: (filter: string, qos: number) => `Подписываемся на ${filter} с QoS ${qos}`,

@@ -15,6 +15,7 @@ import { MQTT_WEBSOCKET_PATH } from './mqtt-cell-config.ts';
 import { readRelayFact, relayFactIsFault, relayFactText, type RelayFact } from '../../../contracts/own-server/relays.ts';
 import type { OwnTarget } from '../target-switch/own-target.ts';
 import { mqttRelayUrl, pathOf } from '../target-switch/relay-urls.ts';
+import { CONNACK_WAIT_MS, connackWait } from './connack-wait.ts';
 import { checkConnectForm, type FormError, type MqttForm } from './mqtt-form.ts';
 import { packetType, summarizePacket, type ParsedPacket } from './packet-summary.ts';
 import { describePayload } from './payload.ts';
@@ -35,17 +36,22 @@ interface Connection {
   conn: () => Promise<string | null>;
   /** packets logged so far per direction, type and packet id: the k-th such packet on the wire is the k-th logged */
   seen: Map<string, number>;
-  /** how the student ended it: decides what the close line says */
-  ending: 'disconnect' | 'drop' | null;
+  /** how it ended, if not by the broker or the network: the student, or the console's wait for CONNACK; decides what the close line says */
+  ending: 'disconnect' | 'drop' | 'no-connack' | null;
+  /** what the console heard of its WebSocket: whether it opened, and how it closed */
+  heard: Heard;
+  /** where the WebSocket went (`/mqtt`, or the relay's path), as the close line names it */
+  path: string;
+}
+
+/** What the console heard of its WebSocket: whether it opened, and its close (a relay's fact, or Wirelab's server going away). */
+interface Heard {
+  opened: boolean;
+  /** the close frame's code (1006: closed with none, or never opened) */
+  code: number | null;
   /** aimed at my broker: why Wirelab's relay ended the WebSocket (the broker closed, refused…) */
   fact: RelayFact | null;
   /** Wirelab's own broker's WebSocket closed with 1001: the server stopped or is restarting */
-  serverGoingAway: boolean;
-}
-
-/** What the console heard of its WebSocket's close: a relay's fact, or Wirelab's server going away. */
-interface HeardClose {
-  fact: RelayFact | null;
   serverGoingAway: boolean;
 }
 
@@ -98,6 +104,9 @@ function logPacket(log: Log, t: MqttStrings, connection: Connection, packet: Par
   log.add({ kind: dir === 'in' ? 'sent' : 'received', badge: type, text: details, inspect, inspectLabel: say((t) => t.packet), data });
 }
 
+/** setTimeout's largest delay (a longer one fires at once) */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 function clientOptions(form: MqttForm, keepAlive: number): IClientOptions {
   return {
     protocolVersion: 4,
@@ -105,7 +114,9 @@ function clientOptions(form: MqttForm, keepAlive: number): IClientOptions {
     keepalive: keepAlive,
     // the console shows every attempt itself: no silent reconnects behind the student's back
     reconnectPeriod: 0,
-    connectTimeout: 10_000,
+    // mqtt.js's wait counts from the click, the handshake and a busy page's time included: the
+    // console's own (connack-wait.ts) counts from the WebSocket's open; this one never comes first
+    connectTimeout: MAX_TIMER_DELAY_MS,
     // mqtt.js would run its keep-alive timer in a worker made from a blob: URL, which the
     // page's Content-Security-Policy (worker-src) refuses; the page's own timers do the job
     timerVariant: 'native',
@@ -117,13 +128,19 @@ function clientOptions(form: MqttForm, keepAlive: number): IClientOptions {
 }
 
 /**
- * mqtt.js's WebSocket, its close listened to: a relay's close carries the fact; on Wirelab's own
- * broker (`wirelabOwn`: not through the relay) a 1001 is the server stopping.
+ * mqtt.js's WebSocket, its open and close listened to: CONNECT leaves at the open (`opened`); a
+ * relay's close carries the fact; on Wirelab's own broker (`wirelabOwn`: not through the relay) a
+ * 1001 is the server stopping.
  */
-function webSocketHeard(heard: HeardClose, wirelabOwn: boolean) {
+function webSocketHeard(heard: Heard, wirelabOwn: boolean, opened: () => void) {
   return (address: string, protocols: string[]) => {
     const socket = new WebSocket(address, protocols);
+    socket.addEventListener('open', () => {
+      heard.opened = true;
+      opened();
+    });
     socket.addEventListener('close', (event) => {
+      heard.code = event.code;
       heard.fact = readRelayFact(event.code, event.reason);
       heard.serverGoingAway = wirelabOwn && event.code === GOING_AWAY;
     });
@@ -140,6 +157,21 @@ interface ListenerContext {
   setSubscriptions(list: Subscription[]): void;
 }
 
+/** The close line: why the connection ended, as far as the console can tell — never a bare "closed". */
+function logClose(log: Log, connection: Connection): void {
+  const { heard, path } = connection;
+  const how = connection.ending ?? 'lost';
+  if (heard.fact && how === 'lost')
+    log.add({ kind: relayFactIsFault(heard.fact) ? 'error' : 'info', text: relayFactText(heard.fact), data: { event: 'close', how, fact: heard.fact.fact } });
+  else if (heard.serverGoingAway && how === 'lost')
+    // mqtt.js does not reconnect here (reconnectPeriod 0): the student connects again, once it is back
+    log.add({ kind: 'info', text: say((t) => t.serverRestarting), data: { event: 'close', how, 'server-away': 'true' } });
+  else if (how === 'no-connack') log.add({ kind: 'error', text: say((t) => t.noConnack(CONNACK_WAIT_MS / 1000)), data: { event: 'close', how } });
+  else if (how === 'lost' && !heard.opened)
+    log.add({ kind: 'error', text: say((t) => t.notOpened(path, heard.code)), data: { event: 'close', how: 'not-opened' } });
+  else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how, heard.code)), data: { event: 'close', how } });
+}
+
 /** Logs every packet both ways and the connection's life (CONNACK, a refusal, the close and why). */
 function listen(connection: Connection, { log, t, isCurrent, setState, setSubscriptions }: ListenerContext): void {
   const { client } = connection;
@@ -154,24 +186,15 @@ function listen(connection: Connection, { log, t, isCurrent, setState, setSubscr
     if (!isCurrent(connection)) return;
     const code = error.code;
     if (typeof code === 'number' && CONNACK_CODES[code]) log.add({ kind: 'error', text: say((t, lang) => t.refused(code, CONNACK_CODES[code][lang])) });
-    else log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
+    // mqtt.js's "WebSocket error" of a WebSocket that never opened: the close line says so, with its code
+    else if (connection.heard.opened) log.add({ kind: 'error', text: say((t) => t.failed(error.message)) });
   });
   client.on('close', () => {
     if (!isCurrent(connection)) return;
     // mqtt.js reports close once per connection attempt; with reconnects off this is the end
     setState('CLOSED');
     setSubscriptions([]);
-    const how = connection.ending ?? 'lost';
-    if (connection.fact && how === 'lost')
-      log.add({
-        kind: relayFactIsFault(connection.fact) ? 'error' : 'info',
-        text: relayFactText(connection.fact),
-        data: { event: 'close', how, fact: connection.fact.fact },
-      });
-    else if (connection.serverGoingAway && how === 'lost')
-      // mqtt.js does not reconnect here (reconnectPeriod 0): the student connects again, once it is back
-      log.add({ kind: 'info', text: say((t) => t.serverRestarting), data: { event: 'close', how, 'server-away': 'true' } });
-    else log.add({ kind: how === 'disconnect' ? 'info' : 'error', text: say((t) => t.closed(how)), data: { event: 'close', how } });
+    logClose(log, connection);
     client.removeAllListeners('packetsend');
     client.removeAllListeners('packetreceive');
   });
@@ -207,8 +230,13 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
     const after = captureTimeNow();
     const origin = window.location.origin;
     const url = own.mode === 'mine' ? mqttRelayUrl(own.address, origin) : webSocketUrl(MQTT_WEBSOCKET_PATH, origin);
-    const heard: HeardClose = { fact: null, serverGoingAway: false };
-    const createWebsocket = webSocketHeard(heard, own.mode !== 'mine');
+    const heard: Heard = { opened: false, code: null, fact: null, serverGoingAway: false };
+    const wait = connackWait(() => {
+      if (current.current !== connection) return;
+      connection.ending = 'no-connack';
+      client.end(true);
+    });
+    const createWebsocket = webSocketHeard(heard, own.mode !== 'mine', wait.start);
     let client: MqttClient;
     try {
       client = mqtt.connect(url, { ...clientOptions(form, check.keepAlive), createWebsocket });
@@ -228,12 +256,8 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       conn: connectionOf(handshake),
       seen: new Map(),
       ending: null,
-      get fact() {
-        return heard.fact;
-      },
-      get serverGoingAway() {
-        return heard.serverGoingAway;
-      },
+      heard,
+      path: pathOf(url, origin),
     };
     current.current = connection;
     setState('CONNECTING');
@@ -245,6 +269,8 @@ export function useMqttClient(log: Log, onExchange: ((exchange: InspectedExchang
       inspect: exchangeLink(handshake),
     });
     listen(connection, { log, t, isCurrent, setState, setSubscriptions });
+    client.once('connect', wait.stop);
+    client.once('close', wait.stop);
     client.connect();
   };
 
