@@ -27,7 +27,7 @@ export function SearchBox() {
         <span className="search-icon" aria-hidden="true" />
         <span className="visually-hidden">{t.title}</span>
       </Link>
-      <form className="search-box" role="search" action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit} data-testid="search-box">
+      <form className="search-box" role="search" aria-label={t.label} action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit} data-testid="search-box">
         <label className="visually-hidden" htmlFor="header-search">
           {t.label}
         </label>

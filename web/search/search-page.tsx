@@ -73,8 +73,11 @@ export function SearchPage() {
 
   return (
     <div className="search-page" data-testid="search-page">
-      <h1 ref={heading}>{t.title}</h1>
-      <form role="search" className="search-page-form" action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit}>
+      <h1 ref={heading} id="search-page-title">
+        {t.title}
+      </h1>
+      {/* named apart from the header's search landmark, which is on this page too (axe's landmark-unique) */}
+      <form role="search" aria-labelledby="search-page-title" className="search-page-form" action={`/${lang}/${SEARCH_SLUG}`} onSubmit={submit}>
         <label htmlFor="search-page-input">{t.label}</label>
         <div className="search-page-row">
           <input
