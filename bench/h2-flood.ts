@@ -144,6 +144,9 @@ async function round(kind: Flood, port: number, pid: number, logFile: string): P
   const child = spawn(process.execPath, ['--import', 'tsx', script, `--flood=${kind}`, `--port=${port}`, `--seconds=${SECONDS}`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // listened to from the spawn: a flooder that ends before the student's last request (a quiet
+  // machine starts tsx fast) has exited by then, and a later once() would wait forever
+  const exited = once(child, 'exit');
   let printed = '';
   child.stdout!.on('data', (chunk: Buffer) => (printed += chunk));
   let peakRss = rssOf(pid);
@@ -151,7 +154,7 @@ async function round(kind: Flood, port: number, pid: number, logFile: string): P
   // the flooder's process starts first (tsx), then the student is timed beside it
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const flooded = await student(port, SECONDS);
-  await once(child, 'exit');
+  await exited;
   clearInterval(sampler);
   return {
     flood: kind,
