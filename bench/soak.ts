@@ -114,14 +114,16 @@ interface Phase {
   statuses: Record<string, number>;
 }
 
-let studentsProcess: ChildProcess;
+let studentsProcess: ChildProcess | undefined;
 let lastStudentsQuestion = 0;
 /** What the students got since the last cut ('cut'), or until they stopped ('stop'). */
 async function studentsPhase(type: 'cut' | 'stop'): Promise<Phase> {
+  const students = studentsProcess;
+  if (!students) throw new Error('soak: the students have not started');
   const id = ++lastStudentsQuestion;
-  studentsProcess.send({ type, id });
+  students.send({ type, id });
   for (;;) {
-    const [message] = (await once(studentsProcess, 'message')) as [{ id: number; phase: Phase }];
+    const [message] = (await once(students, 'message')) as [{ id: number; phase: Phase }];
     if (message.id === id) return message.phase;
   }
 }
