@@ -72,7 +72,7 @@ export function messagesInTurns(
       let bytes: Uint8Array;
       try {
         // toJsonString's two steps (@bufbuild/protobuf; connect-es's options carry no prettySpaces), then the encoding connect-es does:
-        // without indentation, a long string stringified and encoded in slices, a step a turn (json-output.ts).
+        // without indentation, a long string stringified in slices, a step a turn, then encoded once (json-output.ts).
         const json = toJson(method.output as DescMessage, message as never, writeOptions);
         if (prettySpaces === 0) bytes = await jsonBytesInSteps(json, turn);
         else {
