@@ -1,7 +1,7 @@
 // The server under benchmark, in its own process so the load generator does not share its
 // event loop. Prints its port on stdout once listening.
 import { appendFileSync, createWriteStream, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
@@ -86,6 +86,40 @@ if (process.send) {
 // How long the event loop was held at a time since the last question (bench/soak.ts: long turns, the abuser's or a collection's).
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 if (process.send) loopDelay.enable();
+// BENCH_STALL_LOG=<file>: every gap of 30 ms or more between two ticks of a 5 ms timer, with the CPU
+// the process used in it: a gap with as much CPU as wall time is the server's own long turn, one with
+// little CPU is the host not running it. The monotonic time (µs) matches a --cpu-prof profile's.
+const stallLog = process.env.BENCH_STALL_LOG;
+if (stallLog) {
+  let lastTick = process.hrtime.bigint();
+  let lastCpu = process.cpuUsage();
+  setInterval(() => {
+    const now = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    const gapMs = Number(now - lastTick) / 1e6;
+    if (gapMs >= 30) {
+      const userMs = (cpu.user - lastCpu.user) / 1e3;
+      const systemMs = (cpu.system - lastCpu.system) / 1e3;
+      appendFileSync(
+        stallLog,
+        `${new Date().toISOString()} at=${Number(lastTick / 1000n)}µs gap=${gapMs.toFixed(1)}ms cpu=${(userMs + systemMs).toFixed(1)}ms (user ${userMs.toFixed(1)}, system ${systemMs.toFixed(1)}) load=${loadavg()[0].toFixed(1)}\n`,
+      );
+    }
+    lastTick = now;
+    lastCpu = cpu;
+  }, 5).unref();
+}
+// bench/soak.ts: the server's own time for each request of the students (127.0.0.2), from its
+// 'request' event (headers parsed) to the answer's 'finish' (handed to the socket), beside the
+// latency the students measure: what is the server's and what is the clients' or the network's.
+let studentRequestsMs: number[] = [];
+if (process.send) {
+  app.server.prependListener('request', (req, res) => {
+    if (req.socket.remoteAddress !== '127.0.0.2') return;
+    const started = performance.now();
+    res.once('finish', () => studentRequestsMs.push(performance.now() - started));
+  });
+}
 // bench/websocket-idle.ts asks for the heap after a full collection (run with --expose-gc).
 // bench/soak.ts samples the RSS as it is ('rss', no collection) while the abuser runs.
 process.on('message', (message: { type?: string; path?: string; id?: number }) => {
@@ -100,7 +134,8 @@ process.on('message', (message: { type?: string; path?: string; id?: number }) =
   // (captures: how many sessions keep captures, and what their rings hold)
   const captures = { sessions: app.captures?.sessionCount() ?? 0, heldBytes: app.captures?.heldBytes() ?? 0 };
   const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
-  process.send({ type: message.type, id: message.id, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses, loop, captures });
+  process.send({ type: message.type, id: message.id, usage: process.memoryUsage(), cpu: process.cpuUsage(), gc: gcPauses, loop, captures, studentRequestsMs });
   gcPauses = { longestMs: 0, totalMs: 0 };
+  studentRequestsMs = [];
   loopDelay.reset();
 });

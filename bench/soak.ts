@@ -10,7 +10,7 @@
 // full collection before and after, and its peak, sampled every second while the abuser runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest, Agent } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg, setPriority } from 'node:os';
 import { percentile, startBenchServer } from './bench-process.ts';
@@ -20,8 +20,6 @@ const STUDENTS = Number(process.env.BENCH_SOAK_STUDENTS ?? 40);
 /** Seconds of each round; a quiet and an abused round make a pair. */
 const ROUND_S = Number(process.env.BENCH_SOAK_ROUND_SECONDS ?? 10);
 const PAIRS = Number(process.env.BENCH_SOAK_PAIRS ?? 5);
-/** A student clicks Run about once a second, REST, GraphQL and Connect in turn. */
-const THINK_MS = 1000;
 const TAP_MEMORY_MB = Number(process.env.BENCH_SOAK_TAP_MB ?? 256);
 /** Issue 25's targets: ratios against the quiet rounds of the same run, never absolute times. */
 const MAX_P99_RATIO = Number(process.env.BENCH_SOAK_MAX_P99_RATIO ?? 3);
@@ -31,12 +29,21 @@ const RSS_SLACK_MB = Number(process.env.BENCH_SOAK_RSS_SLACK_MB ?? 384);
 /** Issue 40: the longest GC pause of every round, quiet or abused, and the pooled p99 beside the abuser over alone. */
 const MAX_GC_PAUSE_MS = Number(process.env.BENCH_SOAK_MAX_GC_MS ?? 20);
 const MAX_POOLED_P99_RATIO = Number(process.env.BENCH_SOAK_MAX_POOLED_P99_RATIO ?? 2);
+/** Issue 54: the server's longest event-loop delay of every round, quiet or abused. */
+const MAX_LOOP_DELAY_MS = Number(process.env.BENCH_SOAK_MAX_LOOP_MS ?? 50);
 /**
  * Cores kept busy on the same host for the whole soak (a teacher's laptop always has something
- * running: the projector, a browser, the students' servers). Each is a process spinning at normal
- * priority. 1 by default (issue 40's condition); BENCH_SOAK_LOAD=0 runs the soak on a quiet host.
+ * running: the projector, a browser, the students' servers). Each is a process spinning. 1 by
+ * default (issue 40's condition); BENCH_SOAK_LOAD=0 runs the soak on a quiet host.
  */
 const BUSY_CORES = Number(process.env.BENCH_SOAK_LOAD ?? 1);
+/**
+ * Issue 54: the soak measures the server, not its load generator. The students, the abuser and
+ * the spinners each run in a process of their own at this nice value, below the server's (0): on
+ * two cores they would otherwise take turns with the server, and the students' latency would be
+ * partly their own and the spinner's scheduling. BENCH_SOAK_CLIENT_NICE=0: all at one priority, as before.
+ */
+const CLIENT_NICE = Number(process.env.BENCH_SOAK_CLIENT_NICE ?? 10);
 const STUDENT_ADDRESS = '127.0.0.2';
 const MiB = 1024 * 1024;
 
@@ -50,6 +57,9 @@ interface Usage {
   /** the event loop's delay since the server was last asked: its p99 and longest, ms */
   loop: { p99Ms: number; maxMs: number };
 }
+
+/** The server's own time for each student request (its 'request' event to the answer's 'finish'), ms, over the answers since last reset. */
+let serverRequestMs: number[] = [];
 
 /** The server's longest garbage-collection pause and event-loop delay over the answers since they were last reset (each answer covers the time since the one before). */
 let longestGcPause = 0;
@@ -69,11 +79,13 @@ async function memoryOf(child: ChildProcess, type: 'memory' | 'rss'): Promise<Us
         cpu: { user: number; system: number };
         gc: { longestMs: number; totalMs: number };
         loop: { p99Ms: number; maxMs: number };
+        studentRequestsMs: number[];
       },
     ];
     if (message.id !== id) continue;
     longestGcPause = Math.max(longestGcPause, message.gc.longestMs);
     longestLoopDelay = Math.max(longestLoopDelay, message.loop.maxMs);
+    serverRequestMs.push(...message.studentRequestsMs);
     return { ...message.usage, cpuS: (message.cpu.user + message.cpu.system) / 1e6, gc: message.gc, loop: message.loop };
   }
 }
@@ -86,6 +98,7 @@ const IN_TURNS = process.env.BENCH_SOAK_IN_TURNS !== 'off';
 // finally never runs, and a spinner left behind would load the machine for hours.
 const SPIN = 'const soak = process.ppid; for (;;) { for (let i = 0; i < 5e7; i++); if (process.ppid !== soak) process.exit(); }';
 const busy = Array.from({ length: BUSY_CORES }, () => spawn(process.execPath, ['-e', SPIN], { stdio: 'ignore' }));
+for (const spinner of busy) setPriority(spinner.pid!, CLIENT_NICE);
 const { child, port } = await startBenchServer({
   tap: true,
   memoryProbe: true,
@@ -94,26 +107,6 @@ const { child, port } = await startBenchServer({
   tapMemoryMb: TAP_MEMORY_MB,
   messagesInTurns: IN_TURNS,
 });
-const agent = new Agent({ keepAlive: true, maxSockets: STUDENTS * 2, localAddress: STUDENT_ADDRESS });
-
-/** One student request; `fresh`: on a new connection of its own, not one from the keep-alive pool. */
-function timed(
-  path: string,
-  init: { method?: string; headers: Record<string, string>; body?: string },
-  fresh = false,
-): Promise<{ status: number; ms: number }> {
-  const started = performance.now();
-  const connection = fresh ? { agent: false as const, localAddress: STUDENT_ADDRESS } : { agent };
-  return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, ...connection }, (response) => {
-      response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started }));
-    });
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
-    req.end(init.body);
-  });
-}
-
 interface Phase {
   latencies: number[];
   refused: number;
@@ -121,70 +114,30 @@ interface Phase {
   statuses: Record<string, number>;
 }
 
-const newPhase = (): Phase => ({ latencies: [], refused: 0, statuses: {} });
-let phase: Phase = newPhase();
-function refuse(what: string): void {
-  phase.refused += 1;
-  phase.statuses[what] = (phase.statuses[what] ?? 0) + 1;
+let studentsProcess: ChildProcess | undefined;
+let lastStudentsQuestion = 0;
+/** What the students got since the last cut ('cut'), or until they stopped ('stop'). */
+async function studentsPhase(type: 'cut' | 'stop'): Promise<Phase> {
+  const students = studentsProcess;
+  if (!students) throw new Error('soak: the students have not started');
+  const id = ++lastStudentsQuestion;
+  students.send({ type, id });
+  for (;;) {
+    const [message] = (await once(students, 'message')) as [{ id: number; phase: Phase }];
+    if (message.id === id) return message.phase;
+  }
 }
-let running = true;
 
-/** A session the server issued, asked for from the students' address as a page does on its first visit. */
-function issuedSession(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/_wirelab/session', localAddress: STUDENT_ADDRESS }, (response) => {
+/** One warm-up request, before the students come, as a first visitor's. */
+function warmUp(): Promise<void> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/v1/users/1' }, (response) => {
       response.resume();
-      const session = /wirelab_session=([^;]+)/.exec(String(response.headers['set-cookie'] ?? ''))?.[1];
-      if (session) resolve(session);
-      else reject(new Error(`soak: no session cookie (${response.statusCode})`));
+      response.on('end', resolve);
     });
-    req.on('error', reject);
+    req.on('error', () => resolve());
     req.end();
   });
-}
-
-async function student(index: number): Promise<void> {
-  const cookie = `wirelab_session=${await issuedSession()}`;
-  // Each student's page also holds an event stream, as a lesson's SSE cell does.
-  const stream = httpRequest({ host: '127.0.0.1', port, path: '/api/v1/events', headers: { cookie }, localAddress: STUDENT_ADDRESS });
-  stream.on('response', (response) => {
-    if (response.statusCode !== 200) refuse(`SSE ${response.statusCode}`);
-    response.resume();
-  });
-  stream.on('error', () => running && refuse('SSE 0'));
-  stream.end();
-  // Spread the class over the first second.
-  await new Promise((resolve) => setTimeout(resolve, (index * THINK_MS) / STUDENTS));
-  const ask = (kind: number, fresh = false) =>
-    kind === 0
-      ? timed('/api/v1/users?limit=5', { headers: { cookie } }, fresh)
-      : kind === 1
-        ? timed(
-            '/graphql',
-            {
-              method: 'POST',
-              headers: { cookie, 'content-type': 'application/json' },
-              body: JSON.stringify({ query: '{ user(id: 1) { name posts(first: 3) { title } } }' }),
-            },
-            fresh,
-          )
-        : timed('/wirelab.users.v1.UserService/GetUser', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"id":1}' }, fresh);
-  for (let turn = 0; running; turn++) {
-    const kind = turn % 3;
-    let answer = await ask(kind);
-    // A keep-alive connection the server closed as idle just as it was reused: a browser sends
-    // the request again on a new connection, and so does this student (the time of both counts).
-    // Not the pool's next one: on a host so loaded that the server ran its keep-alive timers late,
-    // the next pooled connection may have been closed at the same moment.
-    if (answer.status === 0) {
-      const again = await ask(kind, true);
-      answer = { status: again.status, ms: answer.ms + again.ms };
-    }
-    if (answer.status >= 200 && answer.status < 300) phase.latencies.push(answer.ms);
-    else refuse(`${['REST', 'GraphQL', 'Connect'][kind]} ${answer.status}`);
-    await new Promise((resolve) => setTimeout(resolve, THINK_MS));
-  }
-  stream.destroy();
 }
 
 function summary(label: string, measured: Phase) {
@@ -213,27 +166,40 @@ interface Round {
   /** the server's longest event-loop delay in each half, ms (a collection, or one turn of work) */
   quietLoop: number;
   abusedLoop: number;
+  /** the server's own time for the students' requests in each half (request to answer written), ms */
+  quietServer: { p50: number; p99: number };
+  abusedServer: { p50: number; p99: number };
   load: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One half of a pair: the students' figures and the server's CPU share over it. */
-async function measure(label: string): Promise<{ row: ReturnType<typeof summary>; cpu: number; gc: number; loop: number; measured: Phase }> {
-  phase = newPhase();
+/** One half of a pair: the students' figures, the server's own time for their requests, and the server's CPU share over it. */
+async function measure(
+  label: string,
+): Promise<{ row: ReturnType<typeof summary>; cpu: number; gc: number; loop: number; measured: Phase; serverMs: number[] }> {
+  await studentsPhase('cut');
   const before = await memoryOf(child, 'rss');
   longestGcPause = 0;
   longestLoopDelay = 0;
+  serverRequestMs = [];
   await pause(ROUND_S * 1000);
+  const measured = await studentsPhase('cut');
   const after = await memoryOf(child, 'rss');
-  const measured = phase;
   return {
     row: summary(label, measured),
     cpu: ((after.cpuS - before.cpuS) / ROUND_S) * 100,
     gc: longestGcPause,
     loop: longestLoopDelay,
     measured,
+    serverMs: serverRequestMs,
   };
+}
+
+/** p50 and p99 of a sample of times, ms. */
+function p50p99(times: number[]): { p50: number; p99: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 function pooled(label: string, phases: Phase[]) {
@@ -254,6 +220,8 @@ function printRounds(rounds: Round[]): void {
       'abused p99': `${r.abused.p99.toFixed(1)} ms`,
       'p50 ×': (r.abused.p50 / r.quiet.p50).toFixed(2),
       'p99 ×': (r.abused.p99 / r.quiet.p99).toFixed(2),
+      'server p50/p99 quiet': `${r.quietServer.p50.toFixed(1)} / ${r.quietServer.p99.toFixed(1)} ms`,
+      'server p50/p99 abused': `${r.abusedServer.p50.toFixed(1)} / ${r.abusedServer.p99.toFixed(1)} ms`,
       'server CPU quiet/abused': `${r.quietCpu.toFixed(0)} % / ${r.abusedCpu.toFixed(0)} %`,
       'longest GC pause quiet/abused': `${r.quietGc.toFixed(0)} / ${r.abusedGc.toFixed(0)} ms`,
       'longest loop delay quiet/abused': `${r.quietLoop.toFixed(0)} / ${r.abusedLoop.toFixed(0)} ms`,
@@ -265,9 +233,15 @@ function printRounds(rounds: Round[]): void {
 let failed = false;
 try {
   // Warm the code paths before the baseline memory.
-  await timed('/api/v1/users/1', { headers: {} });
+  await warmUp();
   const start = await memoryOf(child, 'memory');
-  const students = Array.from({ length: STUDENTS }, (_, i) => student(i));
+  // The students in a process of their own (bench/soak-students.ts), below the server's priority.
+  studentsProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./soak-students.ts', import.meta.url)), String(port), String(STUDENTS)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  setPriority(studentsProcess.pid!, CLIENT_NICE);
   // The class has arrived (sessions, event streams) and worked for a while before the first
   // round: the first requests of each kind compile code and promote what they build, once per
   // server start, not once per flood (BENCH_SOAK_WARM_UP_SECONDS).
@@ -282,11 +256,12 @@ try {
   );
   abuser.kill('SIGSTOP');
   // In a classroom the abusive script runs on its own machine; here it shares the server's cores.
-  // At the lowest priority (as before 26 Nov) it was starved whenever both cores were busy: with
-  // one core kept busy it sent 30 times fewer requests, and the "abused" rounds were quiet ones.
-  // So it runs at normal priority (BENCH_SOAK_ABUSER_NICE=19: as before); its own CPU is printed
-  // (a few per cent of a core), and so is what the server did for it each abused second.
-  setPriority(abuser.pid!, Number(process.env.BENCH_SOAK_ABUSER_NICE ?? 0));
+  // At nice 19 beside students and a spinner at 0 (before 26 Nov) it was starved whenever both
+  // cores were busy: with one core kept busy it sent 30 times fewer requests, and the "abused"
+  // rounds were quiet ones. So it runs at the students' and the spinner's priority, below the
+  // server's (BENCH_SOAK_ABUSER_NICE sets it apart); its own CPU is printed (a few per cent of a
+  // core), and so is what the server did for it each abused second.
+  setPriority(abuser.pid!, Number(process.env.BENCH_SOAK_ABUSER_NICE ?? CLIENT_NICE));
   let abuserOutput = '';
   abuser.stdout!.on('data', (chunk: Buffer) => (abuserOutput += chunk.toString()));
   let peakRss = 0;
@@ -298,6 +273,8 @@ try {
   const rounds: Round[] = [];
   const quietPhases: Phase[] = [];
   const abusedPhases: Phase[] = [];
+  const quietServerMs: number[] = [];
+  const abusedServerMs: number[] = [];
   for (let pair = 0; pair < PAIRS; pair++) {
     const quiet = await measure(`quiet ${pair + 1}`);
     abuser.kill('SIGCONT');
@@ -307,6 +284,8 @@ try {
     abuser.kill('SIGSTOP');
     quietPhases.push(quiet.measured);
     abusedPhases.push(abused.measured);
+    quietServerMs.push(...quiet.serverMs);
+    abusedServerMs.push(...abused.serverMs);
     rounds.push({
       quiet: quiet.row,
       abused: abused.row,
@@ -316,6 +295,8 @@ try {
       abusedGc: abused.gc,
       quietLoop: quiet.loop,
       abusedLoop: abused.loop,
+      quietServer: p50p99(quiet.serverMs),
+      abusedServer: p50p99(abused.serverMs),
       load: loadavg()[0],
     });
   }
@@ -323,8 +304,7 @@ try {
   abuser.kill('SIGCONT');
   abuser.kill('SIGTERM');
   await once(abuser, 'exit');
-  running = false;
-  await Promise.all(students);
+  await studentsPhase('stop');
   const end = await memoryOf(child, 'memory');
 
   const alone = pooled(`${STUDENTS} students, abuser stopped (pooled)`, quietPhases);
@@ -337,6 +317,12 @@ try {
   printRounds(rounds);
   console.table([alone, beside].map((row) => ({ ...row, p50: `${row.p50.toFixed(1)} ms`, p99: `${row.p99.toFixed(1)} ms` })));
   console.log(`pooled ratios: p50 ×${(beside.p50 / alone.p50).toFixed(2)}, p99 ×${(beside.p99 / alone.p99).toFixed(2)}`);
+  // What the students measured against what the server spent on their requests: the difference
+  // is the network, the pace's wait before a request is read, and the clients' own scheduling.
+  const [serverAlone, serverBeside] = [p50p99(quietServerMs), p50p99(abusedServerMs)];
+  console.log(
+    `the server's own time for the students' requests (its 'request' event to the answer written), pooled: alone p50 ${serverAlone.p50.toFixed(1)} / p99 ${serverAlone.p99.toFixed(1)} ms, beside the abuser ${serverBeside.p50.toFixed(1)} / ${serverBeside.p99.toFixed(1)} ms (p99 ×${(serverBeside.p99 / serverAlone.p99).toFixed(2)}); the students measured ${alone.p99.toFixed(1)} and ${beside.p99.toFixed(1)} ms at p99`,
+  );
   const rssBound = start.rss + (TAP_MEMORY_MB + RSS_SLACK_MB) * MiB;
   console.log(
     `server RSS: ${(start.rss / MiB).toFixed(0)} MiB at start, peak ${(peakRss / MiB).toFixed(0)} while abused, ${(end.rss / MiB).toFixed(0)} after (bound: start + ${TAP_MEMORY_MB} + ${RSS_SLACK_MB} MiB)`,
@@ -363,6 +349,16 @@ try {
       n.toFixed(1),
     ),
   );
+  for (const [half, delays] of [
+    ['quiet', rounds.map((r) => r.quietLoop)],
+    ['abused', rounds.map((r) => r.abusedLoop)],
+  ] as const) {
+    console.log(
+      targetLine(`server's longest event-loop delay, ${half} rounds, ms`, spreadOf(delays), { atMost: MAX_LOOP_DELAY_MS, everyRound: true }, (n) =>
+        n.toFixed(1),
+      ),
+    );
+  }
   console.log(targetLine("students' p50 beside the abuser / quiet (median of pairs)", p50Ratios, { atMost: MAX_P50_RATIO }, (n) => `×${n.toFixed(2)}`));
   console.log(targetLine("students' requests refused", refused, { atMost: 0 }, (n) => String(n)));
   console.log(targetLine('server peak RSS while abused, MiB', peakRss / MiB, { atMost: rssBound / MiB }, (n) => n.toFixed(0)));
@@ -370,8 +366,7 @@ try {
   // (on a shared machine the host's run queue makes part of them, see the host load per pair).
   if (refused > 0 || peakRss > rssBound) failed = true;
 } finally {
-  running = false;
-  agent.destroy();
+  studentsProcess?.kill('SIGTERM');
   child.kill('SIGTERM');
   for (const spinner of busy) spinner.kill('SIGKILL');
 }

@@ -64,7 +64,7 @@ describe('messagesInTurns', () => {
 
   it('releases the event loop between the steps of a JSON message, and before a binary one', async () => {
     const steps: string[] = [];
-    const counted = messagesInTurns(echo, {}, {}, LIMITS, async () => void steps.push('turn'));
+    const counted = messagesInTurns(echo, {}, {}, { ...LIMITS, writeMaxBytes: 2 * 1024 * 1024 }, async () => void steps.push('turn'));
     const json = encode(JSON.stringify({ message: big }));
     const parsing = counted.parse(false, json);
     // Nothing is parsed before the first turn: the caller's tick ends at once.
@@ -74,10 +74,32 @@ describe('messagesInTurns', () => {
     expect(steps).toEqual(['turn', 'turn', 'turn']);
     steps.length = 0;
     await counted.serialize(false, create(EchoResponseSchema, { message: (message as unknown as { message: string }).message }));
-    // toJson and JSON.stringify | encode
-    expect(steps).toEqual(['turn', 'turn']);
+    // toJson, then JSON.stringify and the encoding a slice at a time (json-output.ts): this answer is one step
+    expect(steps).toEqual(['turn']);
+    steps.length = 0;
+    await counted.serialize(false, create(EchoResponseSchema, { message: 'x'.repeat(1024 * 1024) }));
+    // a 1 MiB answer: a step every 128 Ki characters
+    expect(steps).toHaveLength(9);
     steps.length = 0;
     await counted.parse(true, toBinary(EchoRequestSchema, create(EchoRequestSchema, { message: big })));
     expect(steps).toEqual(['turn']);
+  });
+
+  it("takes one step of any call a turn: two calls' steps alternate with the rest of the event loop", async () => {
+    // Counts the turns of the event loop while both parse (one immediate a turn, queued after the calls' first).
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    const json = encode(JSON.stringify({ message: big }));
+    const both = Promise.all([inTurns.parse(false, json), inTurns.parse(false, json)]);
+    setImmediate(count);
+    await both;
+    counting = false;
+    // three steps each, one a turn: the counter ran in the turns of the first five (in two, had
+    // each step an immediate of its own: both calls' steps in the same three turns)
+    expect(turns).toBeGreaterThanOrEqual(5);
   });
 });

@@ -2,6 +2,8 @@ import { toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { createMethodSerializationLookup, getJsonOptions, limitSerialization } from '@connectrpc/connect/protocol';
 import { jsonInputSteps } from './json-input.ts';
+import { jsonBytesInSteps } from './json-output.ts';
+import { TurnQueue } from './turn-queue.ts';
 
 type LookupParameters = Parameters<typeof createMethodSerializationLookup>;
 
@@ -12,8 +14,11 @@ type LookupParameters = Parameters<typeof createMethodSerializationLookup>;
  */
 export const IN_TURNS_MIN_BYTES = 64 * 1024;
 
-/** The next turn of the event loop: what arrived meanwhile (other clients' requests) is read and answered first. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Every call's big steps in one line, one a turn (turn-queue.ts). */
+const bigSteps = new TurnQueue();
+
+/** A later turn of the event loop than any big step asked for before: what arrived meanwhile (other clients' requests) is read and answered first. */
+export const nextTurn = (): Promise<void> => bigSteps.next();
 
 export interface MessagesInTurns {
   /** the request message: what connect-es's limited serialization parses, with its errors */
@@ -28,8 +33,9 @@ export interface MessagesInTurns {
  * them. One event loop serves every student: a 1 MB JSON echo is about 10 ms of UTF-8 decoding,
  * JSON.parse, JSON.stringify and UTF-8 encoding, and held in one piece it made every request that
  * arrived meanwhile wait for all of it (issue 25's soak). In turns, such a request waits for one
- * step at most. The total work is the same; a binary message is one step each way (its decoding
- * is one call of @bufbuild/protobuf's), with turns around it.
+ * step at most — one of any call's: the steps of all calls take turns (turn-queue.ts). The total
+ * work is the same; a binary message is one step each way (its decoding is one call of
+ * @bufbuild/protobuf's), with turns around it.
  */
 export function messagesInTurns(
   method: LookupParameters[0],
@@ -65,10 +71,15 @@ export function messagesInTurns(
       if (binary) return lookup.getO(true).serialize(message as never);
       let bytes: Uint8Array;
       try {
-        // toJsonString's two steps (@bufbuild/protobuf; connect-es's options carry no prettySpaces), then the encoding connect-es does.
-        const text = JSON.stringify(toJson(method.output as DescMessage, message as never, writeOptions), null, prettySpaces);
-        await turn();
-        bytes = encoder.encode(text);
+        // toJsonString's two steps (@bufbuild/protobuf; connect-es's options carry no prettySpaces), then the encoding connect-es does:
+        // without indentation, a long string stringified in slices, a step a turn, then encoded once (json-output.ts).
+        const json = toJson(method.output as DescMessage, message as never, writeOptions);
+        if (prettySpaces === 0) bytes = await jsonBytesInSteps(json, turn);
+        else {
+          const text = JSON.stringify(json, null, prettySpaces);
+          await turn();
+          bytes = encoder.encode(text);
+        }
       } catch (e) {
         throw ConnectError.from(e, Code.Internal);
       }
