@@ -22,6 +22,10 @@ export interface BoardRow {
 export const resultKey = (lesson: string, exercise: string): string => `${lesson}/${exercise}`;
 
 /** The lowest and highest number a hidden name gets: room for a full class (1 000) many times over. */
+// One collator for every sort: \`localeCompare(other, undefined, options)\` builds one per comparison,
+// and the teacher's board sorts its 40 rows at every update.
+const NAMES_IN_ORDER = new Intl.Collator(undefined, { numeric: true });
+
 const FIRST_NUMBER = 1000;
 const NUMBERS = 9000;
 
@@ -78,7 +82,7 @@ export function boardRows(
       results,
     };
   });
-  const byName = (a: BoardRow, b: BoardRow) => a.shownName.localeCompare(b.shownName, undefined, { numeric: true });
+  const byName = (a: BoardRow, b: BoardRow) => NAMES_IN_ORDER.compare(a.shownName, b.shownName);
   const compare: Record<BoardSort, (a: BoardRow, b: BoardRow) => number> = {
     joined: (a, b) => a.member.joinedMs - b.member.joinedMs || a.member.id - b.member.id,
     name: byName,

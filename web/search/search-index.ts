@@ -8,6 +8,8 @@ export const FIELD_WEIGHTS = { term: 12, termAlso: 8, heading: 6, lessonTitle: 3
 type Field = keyof typeof FIELD_WEIGHTS;
 /** A word found only as a longer word's start («кадр» in «кадровый») counts for less than its own forms. */
 const PREFIX_MATCH = 0.6;
+// one collator a language: \`localeCompare(other, lang)\` builds one at every comparison of a sort
+const titleOrder: Record<Lang, Intl.Collator> = { en: new Intl.Collator('en'), ru: new Intl.Collator('ru') };
 export const MAX_RESULTS = 40;
 
 export interface SearchDocument {
@@ -135,7 +137,7 @@ export function search(index: SearchIndex, query: string): SearchAnswer {
   const chosen = partial ? [...total] : all;
   const results = chosen
     .map(([doc, entry]) => ({ doc: index.docs[doc], score: entry.score + (partial ? 0 : entry.words) }))
-    .sort((a, b) => b.score - a.score || a.doc.title.localeCompare(b.doc.title, index.lang))
+    .sort((a, b) => b.score - a.score || titleOrder[index.lang].compare(a.doc.title, b.doc.title))
     .slice(0, MAX_RESULTS)
     .map(({ doc, score }) => ({ doc, score, snippet: snippet(doc.text, wanted) }));
   return { results, partial };
