@@ -57,11 +57,18 @@ function existsAsFolder(path: string): boolean {
   }
 }
 
-/** Removes the builds but `keep` whose builder (the pid in the name) is gone. */
+/** A build folder's name as newBuildFolder makes it: <time>-<pid>. */
+const BUILD_NAME = /^\d+-(\d+)$/;
+
+/**
+ * Removes the builds but `keep` whose builder (the pid in the name) is gone; nothing else in the
+ * folder: a build put elsewhere (`vite build --outDir /tmp/x`) once emptied all of /tmp.
+ */
 function removeOldBuilds(buildsFolder: string, keep: string[]): void {
   for (const name of readdirSync(buildsFolder)) {
-    if (keep.includes(name)) continue;
-    const pid = Number(name.split('-')[1]);
+    const builder = BUILD_NAME.exec(name);
+    if (!builder || keep.includes(name)) continue;
+    const pid = Number(builder[1]);
     if (Number.isInteger(pid) && pid !== process.pid && stillRuns(pid)) continue;
     rmSync(join(buildsFolder, name), { recursive: true, force: true });
   }

@@ -72,6 +72,20 @@ describe('a second build while the server runs', () => {
     }
   });
 
+  it("a build put outside dist/web-builds (vite build --outDir) removes nothing of its folder's but older builds", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'wirelab-outdir-'));
+    try {
+      mkdirSync(join(elsewhere, 'someone-elses-files'));
+      mkdirSync(join(elsewhere, 'node22'));
+      const build = join(elsewhere, 'my-build');
+      writeBuild(build, 'mine');
+      publishBuild(build, join(elsewhere, 'web'));
+      expect(readdirSync(elsewhere).sort()).toEqual(['my-build', 'node22', 'someone-elses-files', 'web']);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('vite build never writes into the folder the server serves', () => {
     const outDir = viteConfig.build?.outDir ?? '';
     expect(outDir).toContain(join('dist', 'web-builds'));
