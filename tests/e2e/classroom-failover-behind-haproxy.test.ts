@@ -140,10 +140,13 @@ describe('a class behind HAProxy through an instance’s death and return', () =
     // again (consistent hashing); their WebSockets were opened on B.
     await a!.restart();
     await cluster.lb.waitForStatus(a!.id, 'UP');
-    // (asked 6 s apart: a browser keeps using a keep-alive connection to B until B closes it, 5 s idle)
+    // (asked 6 s apart: a browser keeps using a keep-alive connection to B until B closes it, 5 s
+    // idle; both pages asked side by side, so their idle seconds pass once)
     const keepAliveOver = { timeout: 60_000, interval: 6000 };
-    await expect.poll(() => instanceOf(moved!.page), keepAliveOver).toBe(a!.id);
-    await expect.poll(() => instanceOf(teacher), keepAliveOver).toBe(a!.id);
+    await Promise.all([
+      expect.poll(() => instanceOf(moved!.page), keepAliveOver).toBe(a!.id),
+      expect.poll(() => instanceOf(teacher), keepAliveOver).toBe(a!.id),
+    ]);
 
     // The moved student passes an exercise: the card, and the teacher's board.
     const movedCellId = (await moved!.page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id', LIVE))!;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, type ExpectStatic, it } from 'vitest';
 import { openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
 
@@ -57,34 +57,36 @@ async function slowMqttHandshakes(target: number, ms: number): Promise<{ origin:
   };
 }
 
-async function finalState(page: Page): Promise<string | null> {
+async function finalState(expect: ExpectStatic, page: Page): Promise<string | null> {
   const state = cell(page, 'dashboard').locator('[data-testid="mqtt-state"]');
   await expect.poll(() => attributeNow(state, 'data-state'), { timeout: 60_000 }).toMatch(/^(connected|CLOSED)$/);
   return attributeNow(state, 'data-state');
 }
 
-describe('the MQTT console’s Connect', () => {
-  it('connects when the WebSocket handshake takes longer than the console waits for CONNACK', async () => {
+// Each test waits some 11 s on the console's CONNACK timer, on a page and in a browser profile of
+// its own: they wait side by side (two at a time, vitest.config.ts).
+describe.concurrent('the MQTT console’s Connect', () => {
+  it('connects when the WebSocket handshake takes longer than the console waits for CONNACK', async ({ expect }) => {
     const proxy = await slowMqttHandshakes(lab.server.port, 11_000);
     const page = await openPage(lab.browser, { locale: 'ru-RU' });
     await page.goto(`${proxy.origin}/ru/mqtt`);
     const dashboard = cell(page, 'dashboard');
     await dashboard.locator('[data-testid="mqtt-connect"]').click();
-    const state = await finalState(page);
+    const state = await finalState(expect, page);
     expect(state, (await dashboard.locator('[data-testid="rt-log-entry"]').allTextContents()).join('\n')).toBe('connected');
     await dashboard.locator('[data-testid="rt-log-entry"][data-packet="CONNACK"]').waitFor(LIVE);
     await page.context().close();
     proxy.close();
   }, 120_000);
 
-  it('says in words that the broker sent no CONNACK, and that the console closed the connection', async () => {
+  it('says in words that the broker sent no CONNACK, and that the console closed the connection', async ({ expect }) => {
     const page = await openPage(lab.browser, { locale: 'ru-RU' });
     // a "broker" that takes the WebSocket and never answers CONNECT
     await page.routeWebSocket(/\/mqtt$/, (socket) => socket.onMessage(() => undefined));
     await page.goto(`${lab.server.origin}/ru/mqtt`);
     const dashboard = cell(page, 'dashboard');
     await dashboard.locator('[data-testid="mqtt-connect"]').click();
-    expect(await finalState(page)).toBe('CLOSED');
+    expect(await finalState(expect, page)).toBe('CLOSED');
     const closed = dashboard.locator('[data-testid="rt-log-entry"][data-event="close"]');
     expect(await closed.getAttribute('data-how')).toBe('no-connack');
     expect(await closed.getAttribute('data-kind')).toBe('error');
