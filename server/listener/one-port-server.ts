@@ -155,6 +155,11 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   };
 
   function hand(socket: Socket, firstBytes: Buffer, transport: SniffedTransport, client: ProxiedClient | null): void {
+    // an address calming down after a flood: refused before a session, a stream or the tap exist
+    if (transport === 'h2c') {
+      const address = clientAddress(client?.address ?? socket.remoteAddress);
+      if (guard.refusesSessionFrom(address)) return void guard.refuseAtStart(socket, address);
+    }
     const tapped = new TapSocket(socket, client);
     if (options.inboundWatch) tapped.inboundWatch = options.inboundWatch;
     // Paced HTTP/1.1 is given to the parser a request at a time: pipelined requests wait like separate reads.
