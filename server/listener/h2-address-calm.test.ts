@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorCodeName, FRAME_HEADER_BYTES, frameTypeName, readFrameHeader, readUint31, readUint32 } from '../../wire/http2/frames.ts';
-import { Http2AddressCalm, MAX_CALMING_ADDRESSES, REFUSAL_AT_START, type CalmReport } from './h2-address-calm.ts';
+import { CALM_SWEEP_MS, Http2AddressCalm, MAX_CALMING_ADDRESSES, REFUSAL_AT_START, type CalmReport } from './h2-address-calm.ts';
 
 const CALM_MS = 10_000;
 
@@ -31,7 +31,7 @@ describe('Http2AddressCalm', () => {
     expect(REFUSAL_AT_START.length).toBe(payload + goaway.length);
   });
 
-  it('refuses an address for calmMs after one of its sessions was ended, and tells the sessions it refused once, when the calm ends', () => {
+  it('refuses an address for calmMs after one of its sessions was ended, and tells the sessions it refused once, as the calm ends', () => {
     vi.useFakeTimers();
     const reports: CalmReport[] = [];
     const calm = calmWith(reports);
@@ -46,8 +46,10 @@ describe('Http2AddressCalm', () => {
     expect(reports).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(calm.isCalming('10.0.0.7')).toBe(false);
+    vi.advanceTimersByTime(CALM_SWEEP_MS);
     expect(reports).toEqual([{ address: '10.0.0.7', sessionsRefusedAtStart: 3 }]);
     expect(calm.addresses).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a calm lengthened by another flooding session ends calmMs after that one, reported once; a calm that refused nothing is not reported', () => {
@@ -63,7 +65,7 @@ describe('Http2AddressCalm', () => {
     expect(calm.isCalming('10.0.0.7')).toBe(true);
     expect(calm.isCalming('10.0.0.9')).toBe(false);
     expect(reports).toEqual([]);
-    vi.advanceTimersByTime(CALM_MS / 2);
+    vi.advanceTimersByTime(CALM_MS / 2 + CALM_SWEEP_MS);
     expect(calm.isCalming('10.0.0.7')).toBe(false);
     expect(reports).toEqual([{ address: '10.0.0.7', sessionsRefusedAtStart: 1 }]);
   });
@@ -75,7 +77,7 @@ describe('Http2AddressCalm', () => {
     expect(calm.addresses).toBe(MAX_CALMING_ADDRESSES);
     calm.startCalm('192.168.0.1');
     expect(calm.isCalming('192.168.0.1')).toBe(false);
-    vi.advanceTimersByTime(CALM_MS);
+    vi.advanceTimersByTime(CALM_MS + CALM_SWEEP_MS);
     expect(calm.addresses).toBe(0);
   });
 

@@ -16,6 +16,9 @@ export const REFUSAL_AT_START: Buffer = Buffer.from([
 /** Addresses calming down at once at most; past it a new one is not held back (memory stays bounded). */
 export const MAX_CALMING_ADDRESSES = 4096;
 
+/** How often ended calms are looked for (and reported): at most this late. */
+export const CALM_SWEEP_MS = 1000;
+
 /** What an address's calm ended with: the sessions refused at their start meanwhile. */
 export interface CalmReport {
   address: string;
@@ -49,6 +52,8 @@ interface Calming {
 export class Http2AddressCalm {
   private readonly calming = new Map<string, Calming>();
   private readonly now: () => number;
+  /** one timer for every calming address (not one each: a flood from many addresses), while there is one */
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: AddressCalmOptions) {
     this.now = options.now ?? Date.now;
@@ -64,7 +69,7 @@ export class Http2AddressCalm {
     }
     if (this.calming.size >= MAX_CALMING_ADDRESSES) return;
     this.calming.set(address, { until, sessionsRefusedAtStart: 0 });
-    this.endCalmAt(address, until);
+    this.sweeper ??= setInterval(() => this.endCalms(), Math.min(CALM_SWEEP_MS, this.options.calmMs)).unref();
   }
 
   /** Is `address` calming down, its new sessions refused at their start? */
@@ -94,17 +99,18 @@ export class Http2AddressCalm {
     return this.calming.size;
   }
 
-  private endCalmAt(address: string, until: number): void {
-    setTimeout(() => this.endCalm(address), Math.max(0, until - this.now())).unref();
-  }
-
-  private endCalm(address: string): void {
-    const calming = this.calming.get(address);
-    if (!calming) return;
-    // lengthened meanwhile (a session it was admitted before the calm began was ended too)
-    if (this.now() < calming.until) return void this.endCalmAt(address, calming.until);
-    this.calming.delete(address);
-    if (calming.sessionsRefusedAtStart > 0) this.options.onCalmEnded({ address, sessionsRefusedAtStart: calming.sessionsRefusedAtStart });
+  /** Forgets the calms that have ended (a calm begun again while it lasted ends `calmMs` after the last), reporting those that refused. */
+  private endCalms(): void {
+    const now = this.now();
+    for (const [address, calming] of this.calming) {
+      if (now < calming.until) continue;
+      this.calming.delete(address);
+      if (calming.sessionsRefusedAtStart > 0) this.options.onCalmEnded({ address, sessionsRefusedAtStart: calming.sessionsRefusedAtStart });
+    }
+    if (this.calming.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
   }
 }
 

@@ -134,16 +134,15 @@ export class Http2SessionGuard {
   }
 
   /**
-   * Is a new HTTP/2 connection of `address` to be refused before any session is made? Yes while
-   * the address calms down: one of its sessions was ended for flooding less than `calmMs` ago.
+   * A new h2c connection of `address`, before any session is made: while the address calms down
+   * (one of its sessions was ended for flooding less than `calmMs` ago) it is refused here
+   * (h2-address-calm.ts: SETTINGS and GOAWAY ENHANCE_YOUR_CALM, no frame of it parsed) and true
+   * is returned; else false, and it goes on to the HTTP/2 server.
    */
-  refusesSessionFrom(address: string): boolean {
-    return this.calm.isCalming(address);
-  }
-
-  /** Refuses such a connection (h2-address-calm.ts): SETTINGS and GOAWAY ENHANCE_YOUR_CALM, no frame of it parsed. */
-  refuseAtStart(socket: Socket, address: string): void {
+  refusedAtStart(socket: Socket, address: string): boolean {
+    if (!this.calm.isCalming(address)) return false;
     this.calm.refuseAtStart(socket, address);
+    return true;
   }
 
   /** Watches a new session of `address` (the client, as the PROXY protocol names it). */
