@@ -131,7 +131,12 @@ declare module 'fastify' {
 
 /** HTTP/2 streams counted in the app's budget per address; one log line per session ended for flooding (server/listener/h2-session-guard.ts). */
 function http2GuardOf(budget: AddressBudget, limits: AppOptions['http2SessionLimits'], log: () => FastifyBaseLogger): Http2GuardOptions {
-  return { budget, limits, onRefused: (refusal) => log().warn({ http2Session: refusal }, 'HTTP/2 session closed for flooding (GOAWAY ENHANCE_YOUR_CALM)') };
+  return {
+    budget,
+    limits,
+    onRefused: (refusal) => log().warn({ http2Session: refusal }, 'HTTP/2 session closed for flooding (GOAWAY ENHANCE_YOUR_CALM)'),
+    onCalmEnded: (calm) => log().warn({ http2Calm: calm }, 'HTTP/2 sessions refused at their start while their address calmed down after a flood'),
+  };
 }
 
 /** Builds the whole app on one port; never listens (main.ts and the tests do). */

@@ -1,5 +1,7 @@
 import http2 from 'node:http2';
+import type { Socket } from 'node:net';
 import type { AddressBudget, SlotAdmission } from '../limits/address-budget.ts';
+import { Http2AddressCalm, type CalmReport } from './h2-address-calm.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
@@ -34,6 +36,8 @@ export interface Http2SessionLimits {
   windowMs: number;
   /** a response the client's flow-control window holds at 0 bytes this long: a zero-window stall */
   stalledMs: number;
+  /** after one of its sessions was ended for any of the above, its address's new sessions are refused at their start this long */
+  calmMs: number;
 }
 
 export const DEFAULT_HTTP2_SESSION_LIMITS: Http2SessionLimits = {
@@ -44,6 +48,8 @@ export const DEFAULT_HTTP2_SESSION_LIMITS: Http2SessionLimits = {
   refusedStreamsPerSession: 20,
   windowMs: 10_000,
   stalledMs: 10_000,
+  // a window: what the flood spent in it is refilled by then
+  calmMs: 10_000,
 };
 
 /** From the guard's GOAWAY to the connection's close. */
@@ -73,6 +79,8 @@ export interface Http2GuardOptions {
   limits?: Partial<Http2SessionLimits>;
   /** once per refused session (never per stream) */
   onRefused(refusal: SessionRefusal): void;
+  /** once per address's calm that refused sessions at their start (never per session) */
+  onCalmEnded?(report: CalmReport): void;
   now?: () => number;
 }
 
@@ -112,10 +120,29 @@ export class Http2SessionGuard {
   private readonly guarded = new Set<GuardedSession>();
   private readonly admitted = new WeakSet<http2.ServerHttp2Stream>();
   private stallTimer: NodeJS.Timeout | null = null;
+  private readonly calm: Http2AddressCalm;
 
   constructor(private readonly options: Http2GuardOptions) {
     this.limits = { ...DEFAULT_HTTP2_SESSION_LIMITS, ...options.limits };
     this.now = options.now ?? Date.now;
+    this.calm = new Http2AddressCalm({
+      calmMs: this.limits.calmMs,
+      closeAfterMs: GOAWAY_GRACE_MS,
+      onCalmEnded: (report) => options.onCalmEnded?.(report),
+      now: this.now,
+    });
+  }
+
+  /**
+   * A new h2c connection of `address`, before any session is made: while the address calms down
+   * (one of its sessions was ended for flooding less than `calmMs` ago) it is refused here
+   * (h2-address-calm.ts: SETTINGS and GOAWAY ENHANCE_YOUR_CALM, no frame of it parsed) and true
+   * is returned; else false, and it goes on to the HTTP/2 server.
+   */
+  refusedAtStart(socket: Socket, address: string): boolean {
+    if (!this.calm.isCalming(address)) return false;
+    this.calm.refuseAtStart(socket, address);
+    return true;
   }
 
   /** Watches a new session of `address` (the client, as the PROXY protocol names it). */
@@ -225,6 +252,7 @@ export class Http2SessionGuard {
   private refuse(guarded: GuardedSession, reason: SessionRefusalReason, detail?: string, sendGoaway = true): void {
     if (guarded.refused) return;
     guarded.refused = true;
+    this.calm.startCalm(guarded.address);
     this.options.onRefused({
       address: guarded.address,
       reason,

@@ -117,10 +117,8 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   };
 
   const http1 = createHttp1Server(timeouts, options.maxHeaderBytes, handle);
-  const http2Server = http2.createServer(HTTP2_SERVER_OPTIONS);
   const guard = new Http2SessionGuard(options.http2Guard ?? { budget: null, onRefused: () => {} });
-  http2Server.on('request', guard.deferUntilRead(arrived, options.handler));
-  http2Server.setTimeout(timeouts.h2IdleMs);
+  const http2Server = createHttp2Server(timeouts, guard.deferUntilRead(arrived, options.handler));
 
   const sessions = new Set<http2.ServerHttp2Session>();
   let connecting: TapSocket | null = null;
@@ -155,6 +153,8 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
   };
 
   function hand(socket: Socket, firstBytes: Buffer, transport: SniffedTransport, client: ProxiedClient | null): void {
+    // an address calming down after a flood: refused before a session, a stream or the tap exist
+    if (transport === 'h2c' && guard.refusedAtStart(socket, clientAddress(client?.address ?? socket.remoteAddress))) return;
     const tapped = new TapSocket(socket, client);
     if (options.inboundWatch) tapped.inboundWatch = options.inboundWatch;
     // Paced HTTP/1.1 is given to the parser a request at a time: pipelined requests wait like separate reads.
@@ -197,6 +197,14 @@ export function createOnePortServer(options: OnePortOptions): OnePortServer {
     },
     gate,
   };
+}
+
+/** Node's HTTP/2 server with the guard's limits and Wirelab's idle timeout; its connections come from the sniffing too. */
+function createHttp2Server(timeouts: ServerTimeouts, handle: RequestHandler): http2.Http2Server {
+  const server = http2.createServer(HTTP2_SERVER_OPTIONS);
+  server.on('request', handle);
+  server.setTimeout(timeouts.h2IdleMs);
+  return server;
 }
 
 /** Node's HTTP/1.1 server with Wirelab's timeouts; its connections come from the sniffing, not from a listen of its own. */

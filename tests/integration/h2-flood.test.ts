@@ -15,6 +15,8 @@ const STUDENT = '127.0.0.1';
 const STREAM_BUDGET = 300;
 const RESETS_PER_SESSION = 100;
 const CONTROL_FRAMES_PER_SESSION = 200;
+/** how long an address's new sessions are refused at their start after one of its sessions was ended */
+const CALM_MS = 1500;
 
 let server: RunningServer;
 const log = collectLogLines('info');
@@ -25,7 +27,7 @@ beforeAll(async () => {
     // only the HTTP/2 budgets act: the student's requests meet no rate of their own
     rateLimit: false,
     clientLimits: { rates: { h2Streams: { perAddress: STREAM_BUDGET } } },
-    http2SessionLimits: { resetsPerSession: RESETS_PER_SESSION, controlFramesPerSession: CONTROL_FRAMES_PER_SESSION, stalledMs: 400 },
+    http2SessionLimits: { resetsPerSession: RESETS_PER_SESSION, controlFramesPerSession: CONTROL_FRAMES_PER_SESSION, stalledMs: 400, calmMs: CALM_MS },
   });
 });
 
@@ -37,6 +39,8 @@ const refusedLines = (address: string) =>
   log.lines
     .filter((line) => (line.http2Session as { address?: string } | undefined)?.address === address)
     .map((line) => line.http2Session as Record<string, unknown>);
+const calmLines = (address: string) =>
+  log.lines.filter((line) => (line.http2Calm as { address?: string } | undefined)?.address === address).map((line) => line.http2Calm);
 const requestLines = (address: string) =>
   log.lines.filter((line) => line.msg === 'incoming request' && (line.req as { remoteAddress?: string })?.remoteAddress === address);
 
@@ -82,6 +86,21 @@ function h2Get(session: http2.ClientHttp2Session): Promise<number> {
   });
 }
 
+/** A session from `address` asking for a user `streams` times at once; what it got: the GOAWAY, if one came, and the answers. */
+async function sessionAsking(address: string, streams: number): Promise<{ goaway: number | null; lastStreamID: number | null; answered: number }> {
+  const session = connectFrom(server.port, address);
+  session.on('error', () => {});
+  let goaway: number | null = null;
+  let lastStreamID: number | null = null;
+  session.on('goaway', (code: number, last: number) => {
+    goaway = code;
+    lastStreamID = last;
+  });
+  const answers = await Promise.all(Array.from({ length: streams }, () => h2Get(session).catch(() => 0)));
+  session.destroy();
+  return { goaway, lastStreamID, answered: answers.filter((status) => status === 200).length };
+}
+
 /** Runs the flood while the student asks; the student's answers must all be 200. */
 async function floodBesideStudent(flood: () => Promise<FloodOutcome>): Promise<FloodOutcome> {
   const outcome = flood();
@@ -122,15 +141,32 @@ describe('an HTTP/2 flood from one address', () => {
   });
 
   it('a SETTINGS flood and a PING flood: each session gets GOAWAY ENHANCE_YOUR_CALM and one log line', async () => {
-    const address = '127.0.0.4';
-    const settings = await floodBesideStudent(() => settingsFlood({ port: server.port, localAddress: address }, { frames: 20 * CONTROL_FRAMES_PER_SESSION }));
-    const pings = await floodBesideStudent(() => pingFlood({ port: server.port, localAddress: address }, { frames: 20 * CONTROL_FRAMES_PER_SESSION }));
+    // two addresses: the second flood from the first's address would be refused at its start (below)
+    const [settingsFrom, pingsFrom] = ['127.0.0.4', '127.0.0.9'];
+    const settings = await floodBesideStudent(() =>
+      settingsFlood({ port: server.port, localAddress: settingsFrom }, { frames: 20 * CONTROL_FRAMES_PER_SESSION }),
+    );
+    const pings = await floodBesideStudent(() => pingFlood({ port: server.port, localAddress: pingsFrom }, { frames: 20 * CONTROL_FRAMES_PER_SESSION }));
     for (const outcome of [settings, pings]) {
       expect(outcome).toMatchObject({ goaway: 'ENHANCE_YOUR_CALM', closed: true });
       expect(outcome.sent).toBeLessThan(20 * CONTROL_FRAMES_PER_SESSION);
     }
-    const lines = refusedLines(address);
-    expect(lines.map((line) => line.reason)).toEqual(['control-frame-flood', 'control-frame-flood']);
+    expect([...refusedLines(settingsFrom), ...refusedLines(pingsFrom)].map((line) => line.reason)).toEqual(['control-frame-flood', 'control-frame-flood']);
+  });
+
+  it('a flood that comes back session after session: while its address calms down, each new session is refused at its start (GOAWAY ENHANCE_YOUR_CALM, last stream 0), none of its streams served or logged, and one line tells them all', async () => {
+    const address = '127.0.0.10';
+    const first = await rapidReset({ port: server.port, localAddress: address }, { streams: 20 * RESETS_PER_SESSION, graceMs: 500 });
+    expect(first.goaway).toBe('ENHANCE_YOUR_CALM');
+    const served = requestLines(address).length;
+    // the script's next sessions, at once, each asking what a student would
+    const again = await Promise.all(Array.from({ length: 3 }, () => sessionAsking(address, 5)));
+    for (const session of again) expect(session).toEqual({ goaway: http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, lastStreamID: 0, answered: 0 });
+    expect(requestLines(address)).toHaveLength(served);
+    expect(refusedLines(address)).toHaveLength(1);
+    // once calm, the address is served again, and the calm's sessions are told in one line
+    await expect.poll(() => calmLines(address), { timeout: 4 * CALM_MS }).toEqual([{ address, sessionsRefusedAtStart: 3 }]);
+    expect(await sessionAsking(address, 1)).toMatchObject({ answered: 1 });
   });
 
   it('a zero-window stall: responses the client never lets out end its session (GOAWAY ENHANCE_YOUR_CALM), once logged', async () => {
