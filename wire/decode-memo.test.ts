@@ -52,4 +52,34 @@ describe('decoding a growing capture with a DecodeMemo', () => {
     expect(firstMessages.length).toBeGreaterThan(1);
     expect(second.messages?.[0].tree).toBe(firstMessages[0].tree);
   });
+
+  it('reads each message of a growing keep-alive connection once, head-only responses too', () => {
+    // A page loading its assets: requests whole, each response's head then its body left out
+    // (server/README.md: the app's own files are recorded head-only), decoded at every exchange.
+    const connection: CapturedConnection = { id: 'c1', transport: 'http/1.1', remote: '127.0.0.1:50000', local: '127.0.0.1:8080', openedAt: 0 };
+    const encoder = new TextEncoder();
+    const chunks: CaptureChunk[] = [];
+    const offsets = { in: 0, out: 0 };
+    const add = (dir: 'in' | 'out', text: string, skippedAfter = 0) => {
+      const data = encoder.encode(text);
+      chunks.push({ conn: 'c1', seq: chunks.length + 1, dir, t: chunks.length, offset: offsets[dir], data });
+      offsets[dir] += data.length + skippedAfter;
+    };
+    const memo = new DecodeMemo();
+    const treesRead = new Set<unknown>();
+    const exchangeCount = 40;
+    for (let index = 0; index < exchangeCount; index += 1) {
+      add('in', `GET /assets/chunk-${index}.js HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: */*\r\n\r\n`);
+      add('out', 'HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nContent-Length: 5000\r\nx-wirelab-recorded: head-only\r\n\r\n', 5000);
+      const decoded = decodeConnection(connection, chunks, memo);
+      expect(decoded.exchanges).toHaveLength(index + 1);
+      for (const exchange of decoded.exchanges) {
+        treesRead.add(exchange.request.tree);
+        treesRead.add(exchange.response?.tree);
+      }
+    }
+    // every request and every response head read once: not again at each of the later decodes
+    expect(treesRead.size).toBe(2 * exchangeCount);
+    expect(comparable(decodeConnection(connection, chunks, memo))).toBe(comparable(decodeConnection(connection, chunks)));
+  });
 });

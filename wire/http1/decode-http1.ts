@@ -127,6 +127,10 @@ function decodeBodyLayers(
 ): void {
   const bodyNode = message.tree.children?.find((child) => child.kind === 'body');
   if (!bodyNode || message.body.length === 0) return;
+  // A complete message comes again from the reader's memo (the same tree) with what its layer
+  // found hung under its body already: hanging it again would show it twice.
+  const layered = context.memo?.table<WireNode, true>('h1-body-layered');
+  if (layered?.get(message.tree)) return;
   const full: PayloadContext = {
     ...context,
     contentType: headerValue(message.headers, 'content-type')?.toLowerCase(),
@@ -138,6 +142,7 @@ function decodeBodyLayers(
   const offsets = chunkData.length > 0 ? chunkedOffsets(chunkData) : contiguousOffsets(bodyNode.range.start);
   const decoded = decodePayload(message.body, offsets, full);
   if (decoded.length > 0) bodyNode.children = [...(bodyNode.children ?? []), ...decoded];
+  layered?.set(message.tree, true);
 }
 
 function skippedNode(skipped: SkippedBytes): WireNode {

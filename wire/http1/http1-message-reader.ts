@@ -1,4 +1,4 @@
-import type { DecodeMemo } from '../decode-memo.ts';
+import type { DecodeMemo, MemoTable } from '../decode-memo.ts';
 import type { ByteStream, StreamSegment } from '../stream-assembler.ts';
 import type { ByteRange, HeaderList, WireNode } from '../types.ts';
 
@@ -62,12 +62,15 @@ export class Http1MessageReader {
   private position: number;
   private needsResync: boolean;
   private stopped = false;
+  /** messages read at an offset, kept from one decode to the next (see `knownMessageAt`) */
+  private readonly readMessages?: MemoTable<number, ReadMessage>;
 
   constructor(
     readonly stream: ByteStream,
     readonly kind: MessageKind,
     private readonly memo?: DecodeMemo,
   ) {
+    this.readMessages = memo?.table(`h1-message:${stream.dir}`);
     const first = stream.segments[0];
     this.position = first ? first.start : 0;
     this.needsResync = first ? first.gapBefore : false;
@@ -109,16 +112,38 @@ export class Http1MessageReader {
     const start = this.peek();
     if (!start) return null;
     const segment = this.stream.segments[this.segmentIndex];
-    const isLastSegment = this.segmentIndex === this.stream.segments.length - 1;
+    const segmentEnd = segment.start + segment.bytes.length;
+    const streamEnded = this.stream.ended && this.segmentIndex === this.stream.segments.length - 1;
+    const read: Omit<ReadMessage, 'message'> = { requestMethod, segmentEnd, streamEnded };
+    const message = this.knownMessageAt(start, read) ?? this.parse(segment, start, read);
+    this.position = message.complete && !message.malformed ? message.range.end : segmentEnd;
+    if (message.framing === 'upgrade' || message.framing === 'tunnel') this.stop();
+    return message;
+  }
+
+  /**
+   * The message an earlier decode read at this offset, if it still reads the same: captured bytes
+   * never change, so a complete message is the same for good (with the same request method: a
+   * HEAD's response has no body), and any other (incomplete: an asset's response head whose body
+   * the tap left out; malformed) as long as its segment has not grown or ended. Without it every
+   * decode of a keep-alive connection would read all its messages again from the first, at every
+   * new chunk.
+   */
+  private knownMessageAt(start: MessageStart, read: Omit<ReadMessage, 'message'>): ParsedMessage | undefined {
+    const known = this.readMessages?.get(start.offset);
+    if (!known || known.requestMethod !== read.requestMethod || known.message.afterGap !== start.afterGap) return undefined;
+    const final = known.message.complete && !known.message.malformed;
+    return final || (known.segmentEnd === read.segmentEnd && known.streamEnded === read.streamEnded) ? known.message : undefined;
+  }
+
+  private parse(segment: StreamSegment, start: MessageStart, read: Omit<ReadMessage, 'message'>): ParsedMessage {
     const message = parseMessage(segment, start, this.kind, {
-      requestMethod,
-      streamEnded: this.stream.ended && isLastSegment,
+      requestMethod: read.requestMethod,
+      streamEnded: read.streamEnded,
       stream: this.stream,
       memo: this.memo,
     });
-    const segmentEnd = segment.start + segment.bytes.length;
-    this.position = message.complete && !message.malformed ? message.range.end : segmentEnd;
-    if (message.framing === 'upgrade' || message.framing === 'tunnel') this.stop();
+    this.readMessages?.set(start.offset, { ...read, message });
     return message;
   }
 
@@ -135,6 +160,15 @@ export class Http1MessageReader {
       this.needsResync = segment.gapBefore;
     }
   }
+}
+
+/** A message as a decode read it, and what it was read from beyond its offset. */
+interface ReadMessage {
+  message: ParsedMessage;
+  requestMethod: string | undefined;
+  /** where its segment ended: an incomplete or malformed message reads to there */
+  segmentEnd: number;
+  streamEnded: boolean;
 }
 
 interface ParseOptions {
