@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchBrowser, WEB_ROOT } from '../tests/e2e/browser.ts';
 import { startServer } from '../tests/integration/start-server.ts';
+import { traceEventsOf, type TraceEvent } from './chromium-trace.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -13,19 +14,6 @@ const path = args.find((arg) => !arg.startsWith('--')) ?? '/en/grpc';
 const windowMs = Number(option('window-ms') ?? 20_000);
 const webRoot = resolve(option('web') ?? WEB_ROOT);
 const out = option('out');
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-  id?: string;
-  args?: Record<string, any>;
-}
 
 const server = await startServer({ webRoot });
 const browser = await launchBrowser();
@@ -56,7 +44,7 @@ try {
   const buffer = await browser.stopTracing();
   await context.close();
   if (out) writeFileSync(out, buffer);
-  const events: TraceEvent[] = JSON.parse(buffer.toString()).traceEvents;
+  const events = traceEventsOf(buffer);
   const threadNames = new Map<string, string>();
   const processNames = new Map<number, string>();
   for (const e of events) {

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { launchBrowser } from '../tests/e2e/browser.ts';
 import { startBenchServer } from './bench-process.ts';
+import { traceEventsOf, type TraceEvent } from './chromium-trace.ts';
 
 const path = process.argv[2] ?? '/en/rest';
 const out = process.argv[3];
@@ -23,19 +24,6 @@ const INSTRUMENT = `(() => {
   const observer = new MutationObserver(look);
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 })();`;
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  /** thread (CPU) time of a complete event, µs */
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: Record<string, any>;
-}
 
 const browser = await launchBrowser();
 const server = await startBenchServer({ tap: true, web: true });
@@ -62,7 +50,7 @@ try {
   const buffer = await browser.stopTracing();
   await context.close();
   if (out) writeFileSync(out, buffer);
-  const events: TraceEvent[] = JSON.parse(buffer.toString()).traceEvents;
+  const events = traceEventsOf(buffer);
   // the renderer's main thread: the one with the user timing marks
   const textMark = events.find((e) => e.name === 'wl-text');
   if (!textMark) throw new Error('no wl-text mark in trace');

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bigCapture, bigCaptureConnections } from '../tests/e2e/big-capture.ts';
 import { launchBrowser, WEB_ROOT } from '../tests/e2e/browser.ts';
 import { startBenchServer } from './bench-process.ts';
+import { traceEventsOf, type TraceEvent } from './chromium-trace.ts';
 import { spreadOf, targetLine } from './targets.ts';
 
 const BIG_MB = Number(process.env.BENCH_CAPTURE_MB ?? 50);
@@ -126,7 +127,7 @@ async function openOnce(browser: Browser, origin: string, path: string, connecti
     const durations = tasks.map((task) => task.duration);
     return {
       longestMs: Math.max(0, ...durations),
-      longestCpuMs: longestTaskCpuMs(JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }),
+      longestCpuMs: longestTaskCpuMs(traceEventsOf(trace)),
       longTasks: durations.length,
       over100: durations.filter((d) => d > 100).length,
       allRowsMs,
@@ -137,21 +138,11 @@ async function openOnce(browser: Browser, origin: string, path: string, connecti
   }
 }
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
 /**
  * The most CPU time the page's main thread spent in one task: its renderer is the one that runs
  * the capture file's worker (each browser context has a renderer of its own).
  */
-function longestTaskCpuMs({ traceEvents }: { traceEvents: TraceEvent[] }): number {
+function longestTaskCpuMs(traceEvents: TraceEvent[]): number {
   const names = traceEvents.filter((event) => event.ph === 'M' && event.name === 'thread_name');
   const withWorker = new Set(names.filter((event) => event.args?.name === 'DedicatedWorker thread').map((event) => event.pid));
   const main = names.find((event) => event.args?.name === 'CrRendererMain' && withWorker.has(event.pid));

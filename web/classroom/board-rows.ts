@@ -21,11 +21,11 @@ export interface BoardRow {
 
 export const resultKey = (lesson: string, exercise: string): string => `${lesson}/${exercise}`;
 
-/** The lowest and highest number a hidden name gets: room for a full class (1 000) many times over. */
-// One collator for every sort: \`localeCompare(other, undefined, options)\` builds one per comparison,
+// One collator for every sort: `localeCompare(other, undefined, options)` builds one per comparison,
 // and the teacher's board sorts its 40 rows at every update.
 const NAMES_IN_ORDER = new Intl.Collator(undefined, { numeric: true });
 
+/** The lowest and highest number a hidden name gets: room for a full class (1 000) many times over. */
 const FIRST_NUMBER = 1000;
 const NUMBERS = 9000;
 

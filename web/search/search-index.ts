@@ -8,7 +8,7 @@ export const FIELD_WEIGHTS = { term: 12, termAlso: 8, heading: 6, lessonTitle: 3
 type Field = keyof typeof FIELD_WEIGHTS;
 /** A word found only as a longer word's start («кадр» in «кадровый») counts for less than its own forms. */
 const PREFIX_MATCH = 0.6;
-// one collator a language: \`localeCompare(other, lang)\` builds one at every comparison of a sort
+// one collator a language: `localeCompare(other, lang)` builds one at every comparison of a sort
 const titleOrder: Record<Lang, Intl.Collator> = { en: new Intl.Collator('en'), ru: new Intl.Collator('ru') };
 export const MAX_RESULTS = 40;
 
