@@ -3,12 +3,20 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// How many test files run at once, in every project (vitest 4 runs projects of one group in one
-// pool, so they must agree): the cores less one, and two on CI's two cores (vitest's own default
-// there is one, which made the suite run file after file: 415 s → 270 s for the unit and
-// integration projects). Three on two cores was tried on 27 Nov: no shorter (1,389 s, the files'
-// summed time up by a quarter), and the restart and reload tests waited past their limits.
+// How many end-to-end files run at once: the cores less one, and two on CI's two cores (vitest's own
+// default there is one, which made the suite run file after file: 415 s → 270 s for the unit and
+// integration projects). Chromium keeps both cores busy while they run (94 % on 27 Nov), and three
+// at once on two cores was no shorter (1,389 s, the files' summed time up by a quarter) and made
+// the restart and reload tests wait past their limits.
 const FILES_AT_ONCE = Math.max(2, availableParallelism() - 1);
+// The integration and unit files run after the end-to-end ones, in a group of their own (vitest 4
+// runs projects of one group in one pool, so projects that differ in maxWorkers need groups of
+// their own): half again as many at once. Much of an integration file is waiting (a silent server's
+// timeout, a Go or Python client's start, a reconnect): two at a time kept CI's two cores 56 % busy
+// (the integration project alone, 350 s, 27 Nov).
+const WAITING_FILES_AT_ONCE = Math.ceil(FILES_AT_ONCE * 1.5);
+const END_TO_END_GROUP = 0;
+const WAITING_GROUP = 1;
 
 // the unit tests sit beside the code in these folders, and a few in tests/ itself
 const UNIT_FOLDERS = ['server', 'web', 'wire', 'contracts', 'shared', 'lessons', 'proto', 'tests/architecture'];
@@ -45,7 +53,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          maxWorkers: FILES_AT_ONCE,
+          sequence: { groupOrder: WAITING_GROUP },
+          maxWorkers: WAITING_FILES_AT_ONCE,
           include: UNIT_TESTS,
           exclude: [...configDefaults.exclude, ...UNIT_TESTS_THAT_CHANGE_THEIR_WORKER],
           environment: 'node',
@@ -58,7 +67,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit-isolated',
-          maxWorkers: FILES_AT_ONCE,
+          sequence: { groupOrder: WAITING_GROUP },
+          maxWorkers: WAITING_FILES_AT_ONCE,
           include: UNIT_TESTS_THAT_CHANGE_THEIR_WORKER,
           environment: 'node',
         },
@@ -66,7 +76,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          maxWorkers: FILES_AT_ONCE,
+          sequence: { groupOrder: WAITING_GROUP },
+          maxWorkers: WAITING_FILES_AT_ONCE,
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
@@ -85,6 +96,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: END_TO_END_GROUP },
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
