@@ -72,8 +72,8 @@ export function describePage(lab: AppAndBrowser, path: string, options: { locale
  * describePage for tests that start on different pages: the one page of the describe, taken to
  * `path` (with its query; the hash aside) only when the test before left it elsewhere, so a test
  * that starts where the one before it ended (a language switch, a link followed) loads nothing.
- * What each test needs of the page is then its own path, not the order of the tests; the same
- * rules as describePage say which tests may share it.
+ * Each test names where it starts, so it passes in any order (the order decides only what loads);
+ * the same rules as describePage say which tests may share it.
  */
 export function describePageAt(lab: AppAndBrowser, options: { locale?: string } = {}): (path: string) => Promise<Page> {
   let page: Promise<Page> | undefined;
