@@ -1,6 +1,6 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -74,22 +74,13 @@ describe('the app shell', () => {
     }
   });
 
-  it('switches the language in the URL and remembers it', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
-    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('en');
-    await page.locator('[data-testid="lang-switch"]').click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/ru/rest');
-    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('ru');
-
-    await page.goto(`${lab.server.origin}/`);
-    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/ru\//);
-    await page.context().close();
-  });
+  // One page for these two, the reset first: it leaves the page where the language switch starts.
+  // The reset reads the data of its own session only (another browser's answer is another
+  // session's), and the switch only the page's language.
+  const englishRest = describePage(lab, '/en/rest');
 
   it("resets my data to the starting set, and nobody else's", async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
+    const page = await englishRest();
     await page.locator('[data-testid="reset-data"]').waitFor();
     const created = await page.evaluate(async () => {
       const response = await fetch('/api/v1/users', {
@@ -113,6 +104,16 @@ describe('the app shell', () => {
     await page.locator('[data-testid="reset-data-done"]').waitFor();
     expect(await statusOf()).toBe(404);
     await other.context().close();
-    await page.context().close();
+  });
+
+  it('switches the language in the URL and remembers it', async () => {
+    const page = await englishRest();
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('en');
+    await page.locator('[data-testid="lang-switch"]').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/ru/rest');
+    await expect.poll(() => attributeNow(page.locator('html'), 'lang')).toBe('ru');
+
+    await page.goto(`${lab.server.origin}/`);
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/ru\//);
   });
 });

@@ -68,6 +68,27 @@ export function describePage(lab: AppAndBrowser, path: string, options: { locale
     })());
 }
 
+/**
+ * describePage for tests that start on different pages: the one page of the describe, taken to
+ * `path` (with its query; the hash aside) only when the test before left it elsewhere, so a test
+ * that starts where the one before it ended (a language switch, a link followed) loads nothing.
+ * Each test names where it starts, so it passes in any order (the order decides only what loads);
+ * the same rules as describePage say which tests may share it.
+ */
+export function describePageAt(lab: AppAndBrowser, options: { locale?: string } = {}): (path: string) => Promise<Page> {
+  let page: Promise<Page> | undefined;
+  afterAll(async () => {
+    await (await page?.catch(() => undefined))?.context().close();
+  });
+  return async (path) => {
+    const opened = await (page ??= openPage(lab.browser, options));
+    const wanted = new URL(path, lab.server.origin);
+    const now = new URL(opened.url());
+    if (now.origin !== wanted.origin || now.pathname !== wanted.pathname || now.search !== wanted.search) await opened.goto(wanted.href);
+    return opened;
+  };
+}
+
 /** What a test file shares: the server with the built app, and one Chromium. */
 export interface AppAndBrowser {
   readonly server: RunningServer;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { describePageAt, openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, cell, editorText, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 
@@ -9,6 +9,10 @@ import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 // editor, a language switch that loses the place, an inspector that hides the Run button.
 
 const lab = useAppAndBrowser();
+// One page for the tests that read only what they did to it themselves (where the focus goes, the
+// language, a cell's text, a link followed): each says where it starts (describePageAt), and the
+// language switch leaves the page where the Russian keyboard test starts, so that one loads nothing.
+const restPage = describePageAt(lab);
 
 /** Whether the focused element sits inside a Monaco editor. */
 function focusInEditor(page: Page): Promise<boolean> {
@@ -26,8 +30,7 @@ async function focusFirstEditor(page: Page): Promise<void> {
 
 describe('the keyboard can leave a code editor', () => {
   it('Esc, then Tab or Shift+Tab, moves the focus out; a plain Tab still indents', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
+    const page = await restPage('/en/rest');
     await focusFirstEditor(page);
     await expect.poll(() => page.locator('[data-testid="editor-keys-hint"]').first().isVisible()).toBe(true);
     expect(await page.locator('[data-testid="editor-keys-hint"]').first().textContent()).toMatch(/Esc, then Tab/);
@@ -45,32 +48,12 @@ describe('the keyboard can leave a code editor', () => {
     await page.keyboard.press('Shift+Tab');
     expect(await focusInEditor(page)).toBe(false);
     expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
-    await page.context().close();
-  });
-
-  it('Ctrl+M makes Tab move focus until pressed again, and the hint says so in Russian too', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/ru/rest`);
-    await focusFirstEditor(page);
-    const hint = page.locator('[data-testid="editor-keys-hint"]').first();
-    expect(await hint.textContent()).toMatch(/Esc, затем Tab/);
-    await page.keyboard.press('Control+KeyM');
-    await expect.poll(() => textNow(hint)).toMatch(/Сейчас Tab переводит фокус/);
-    await page.keyboard.press('Tab');
-    expect(await focusInEditor(page)).toBe(false);
-
-    await focusFirstEditor(page);
-    await page.keyboard.press('Control+KeyM');
-    await page.keyboard.press('Tab');
-    expect(await focusInEditor(page)).toBe(true);
-    await page.context().close();
   });
 });
 
 describe('switching the language', () => {
   it('keeps the heading being read in the URL, so a reload lands there', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
+    const page = await restPage('/en/rest');
     await page.locator('#resources').waitFor();
     // the cells are in place (their editors wait for the viewport)
     await page.locator('.cell-slot [data-testid="cell"]').first().waitFor(LIVE);
@@ -94,7 +77,24 @@ describe('switching the language', () => {
     await page.reload();
     await page.locator(hash).waitFor();
     await expect.poll(() => page.evaluate((id) => Math.abs(document.querySelector(id)!.getBoundingClientRect().top) < 150, hash), LIVE).toBe(true);
-    await page.context().close();
+  });
+});
+
+describe('the keyboard can leave a code editor, in Russian too', () => {
+  it('Ctrl+M makes Tab move focus until pressed again, and the hint says so in Russian too', async () => {
+    const page = await restPage('/ru/rest');
+    await focusFirstEditor(page);
+    const hint = page.locator('[data-testid="editor-keys-hint"]').first();
+    expect(await hint.textContent()).toMatch(/Esc, затем Tab/);
+    await page.keyboard.press('Control+KeyM');
+    await expect.poll(() => textNow(hint)).toMatch(/Сейчас Tab переводит фокус/);
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(false);
+
+    await focusFirstEditor(page);
+    await page.keyboard.press('Control+KeyM');
+    await page.keyboard.press('Tab');
+    expect(await focusInEditor(page)).toBe(true);
   });
 });
 
@@ -194,8 +194,7 @@ describe('a console after a language switch', () => {
 
 describe('edited cells', () => {
   it('keep their text across a reload until Reset puts back the original', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
+    const page = await restPage('/en/rest');
     await setEditorText(page, 'get-user', 'GET /api/v1/users/2\nAccept: application/json\n');
     // saved once React has rendered the edit (a frame later): a reload in the same instant may come first
     await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.rest/get-user'))).toContain('/users/2');
@@ -213,7 +212,6 @@ describe('edited cells', () => {
     await page.reload();
     await page.locator('[data-testid="cell"][data-cell-id="get-user"]').waitFor();
     await expect.poll(() => editorText(page, 'get-user')).toBe(reset);
-    await page.context().close();
   });
 
   it("keep a gRPC cell's request and metadata across a reload", async () => {
@@ -230,8 +228,7 @@ describe('edited cells', () => {
 
 describe('the end of a lesson', () => {
   it("links to the previous and the next lesson, in the page's language", async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
+    const page = await restPage('/en/rest');
     const pager = page.locator('[data-testid="lesson-pager"]');
     await pager.waitFor();
     expect(await pager.locator('[data-testid="lesson-previous"]').getAttribute('href')).toBe('/en/how-a-request-travels');
@@ -248,7 +245,6 @@ describe('the end of a lesson', () => {
     expect(await page.locator('[data-testid="lesson-previous"]').textContent()).toMatch(new RegExp(`^← Урок ${folders.length - 1}`));
     expect(await page.locator('[data-testid="lesson-all"]').textContent()).toMatch(/Это был последний урок/);
     expect(await page.locator('[data-testid="lesson-all"]').getAttribute('href')).toBe('/ru/course');
-    await page.context().close();
   });
 });
 

@@ -1,12 +1,17 @@
 import { attributeNow, LIVE, textNow, valueNow } from './lesson-page.ts';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser } from './browser.ts';
 
 // The Protocol Buffers lesson in Chromium: the workbench encodes JSON and decodes hex with the
 // real library and the inspector's decoder, and an exercise passes from a real Connect call.
 
 const lab = useAppAndBrowser();
+// One English page for the workbench and the three exercises, one after another: each uses a cell
+// of its own and sees its exercise not passed before its own call or answer could pass it, and the
+// others' calls cannot pass it (one test calls CreateUser; "binary on the wire", whose GetUser is the
+// one call that gets a user back, comes last).
+const englishLesson = describePage(lab, '/en/protocol-buffers');
 
 function workbench(page: Page, cellId: string): Locator {
   return page.locator(`[data-testid="cell"][data-kind="protobuf"][data-cell-id="${cellId}"]`);
@@ -31,8 +36,7 @@ async function editLineEnd(page: Page, cell: Locator, token: string, deleteCount
 
 describe('the protobuf workbench', () => {
   it('shows 150 in field 1 as 08 96 01, follows edited JSON, and names broken bytes in English', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
+    const page = await englishLesson();
     const cell = workbench(page, 'varint-150');
     await cell.waitFor({ timeout: 15_000 });
 
@@ -65,7 +69,6 @@ describe('the protobuf workbench', () => {
     await cell.locator('[data-testid="pbw-hex"]').fill('08 ac 02');
     await expect.poll(() => error.count()).toBe(0);
     await expect.poll(async () => JSON.parse((await textNow(cell.locator('[data-testid="pbw-json-back"]'))) ?? 'null'), LIVE).toEqual({ int32Value: 300 });
-    await page.context().close();
   });
 
   it('speaks Russian on the Russian page and compares with the JSON size', async () => {
@@ -88,8 +91,7 @@ describe('the protobuf workbench', () => {
 
 describe('exercises of the lesson', () => {
   it('passes "oneof twice" from the 400 the server really sent', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
+    const page = await englishLesson();
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="oneof-twice"]');
     await exercise.waitFor({ timeout: 15_000 });
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
@@ -98,12 +100,10 @@ describe('exercises of the lesson', () => {
     await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/400/);
     expect(await cell.locator('[data-testid="response-body"]').textContent()).toContain('invalid_argument');
     await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
-    await page.context().close();
   });
 
   it('"enum by name" is not passed by Run alone: the JSON name is typed and compared with the captured answer', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
+    const page = await englishLesson();
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="enum-by-name"]');
     await exercise.waitFor({ timeout: 15_000 });
     const cell = page.locator('[data-testid="cell"][data-cell-id="create-reviewer"]');
@@ -129,12 +129,10 @@ describe('exercises of the lesson', () => {
     await field.fill('USER_STATUS_ACTIVE');
     await field.press('Enter');
     await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
-    await page.context().close();
   });
 
   it('passes "binary on the wire" when the gRPC cell calls GetUser over Connect binary', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/protocol-buffers`);
+    const page = await englishLesson();
     const exercise = page.locator('[data-testid="exercise"][data-exercise-id="binary-on-the-wire"]');
     await exercise.waitFor({ timeout: 15_000 });
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
@@ -142,6 +140,5 @@ describe('exercises of the lesson', () => {
     await cell.locator('[data-testid="cell-run"]').click();
     // the check reads the decoded protobuf response from the captured bytes, as the inspector does
     await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 15_000 }).toBe('passed');
-    await page.context().close();
   });
 });

@@ -35,65 +35,73 @@ async function createUser(expect: ExpectStatic, page: Page, cellId: string, emai
 }
 
 describe.concurrent('the WebSocket console', () => {
-  it('connects, echoes a text and a binary message, and shows the masked client frame in the inspector', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/websockets`);
-    const echo = cell(page, 'echo');
-    await echo.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
+  // One page for these three, one after another, while the describe's other tests run beside them:
+  // each reads the newest of what it did, and an exercise passed is one its own traffic passed (not
+  // passed before it). The Russian one keeps its own page: the first one's close would pass its
+  // exercise (client-close).
+  describe('on one English page', () => {
+    const englishWebSockets = describePage(lab, '/en/websockets');
 
-    await echo.locator('[data-testid="ws-message"]').fill('hello');
-    await echo.locator('[data-testid="ws-send"]').click();
-    const received = echo.locator('[data-testid="rt-log-entry"][data-kind="received"]');
-    await expect.poll(() => textNow(received.first()), LIVE).toContain('hello');
+    it.sequential('connects, echoes a text and a binary message, and shows the masked client frame in the inspector', async ({ expect }) => {
+      const page = await englishWebSockets();
+      const echo = cell(page, 'echo');
+      expect(await exerciseState(page, 'send-binary')).not.toBe('passed');
+      await echo.locator('[data-testid="ws-connect"]').click();
+      await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
 
-    // The preset "01 02 ff" goes out as a binary frame and comes back as one.
-    await echo.locator('[data-testid="ws-preset"]', { hasText: 'hex 01 02 ff' }).click();
-    await expect.poll(() => textNow(received.nth(1)), LIVE).toContain('01 02 ff');
-    await expect.poll(() => exerciseStateNow(page, 'send-binary'), LIVE).toBe('passed');
+      await echo.locator('[data-testid="ws-message"]').fill('hello');
+      await echo.locator('[data-testid="ws-send"]').click();
+      const received = echo.locator('[data-testid="rt-log-entry"][data-kind="received"]');
+      await expect.poll(() => textNow(received.first()), LIVE).toContain('hello');
 
-    // The sent "hello" links to its frame: client to server, masked, opcode 0x1.
-    await echo.locator('[data-testid="rt-log-entry"][data-kind="sent"]').first().locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('ws-frame');
-    expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
-    expect(await selectedMessage(page).textContent()).toMatch(/text · 5 B · masked/);
-    // Byte 0 is 1000 0001: FIN set, opcode 0x1 (text); opened, it names the opcode.
-    const firstByte = inspectorNode(page, 'ws-header-byte');
-    await expect.poll(() => textNow(firstByte)).toContain('1000 0001');
-    await firstByte.click();
-    await expect.poll(() => textNow(inspectorNode(page, 'ws-opcode'))).toContain('0x1 text');
-    await expect.poll(() => inspectorNode(page, 'ws-masking-key').isVisible()).toBe(true);
+      // The preset "01 02 ff" goes out as a binary frame and comes back as one.
+      await echo.locator('[data-testid="ws-preset"]', { hasText: 'hex 01 02 ff' }).click();
+      await expect.poll(() => textNow(received.nth(1)), LIVE).toContain('01 02 ff');
+      await expect.poll(() => exerciseStateNow(page, 'send-binary'), LIVE).toBe('passed');
 
-    // Closing with a code the page may send: both close frames, the code in the log.
-    await echo.locator('[data-testid="ws-close-code"]').fill('4000');
-    await echo.locator('[data-testid="ws-close-reason"]').fill('done');
-    await echo.locator('[data-testid="ws-close"]').click();
-    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
-    expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('4000');
-    await page.context().close();
-  });
+      // The sent "hello" links to its frame: client to server, masked, opcode 0x1.
+      await echo.locator('[data-testid="rt-log-entry"][data-kind="sent"]').first().locator('[data-testid="rt-log-link"]').click();
+      await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('ws-frame');
+      expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
+      expect(await selectedMessage(page).textContent()).toMatch(/text · 5 B · masked/);
+      // Byte 0 is 1000 0001: FIN set, opcode 0x1 (text); opened, it names the opcode.
+      const firstByte = inspectorNode(page, 'ws-header-byte');
+      await expect.poll(() => textNow(firstByte)).toContain('1000 0001');
+      await firstByte.click();
+      await expect.poll(() => textNow(inspectorNode(page, 'ws-opcode'))).toContain('0x1 text');
+      await expect.poll(() => inspectorNode(page, 'ws-masking-key').isVisible()).toBe(true);
 
-  it('asks the echo server to drop the connection: no close frame, the browser reports 1006', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/websockets`);
-    const echo = cell(page, 'echo');
-    await echo.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
-    await echo.locator('[data-testid="ws-drop"]').click();
-    await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
-    expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('1006');
-    await page.context().close();
-  });
+      // Closing with a code the page may send: both close frames, the code in the log.
+      await echo.locator('[data-testid="ws-close-code"]').fill('4000');
+      await echo.locator('[data-testid="ws-close-reason"]').fill('done');
+      await echo.locator('[data-testid="ws-close"]').click();
+      await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
+      expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('4000');
+    });
 
-  it('offers a subprotocol and shows the one the server chose', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/websockets`);
-    const chat = cell(page, 'chat');
-    expect(await chat.locator('[data-testid="ws-subprotocols"]').inputValue()).toBe('wirelab.chat.v1');
-    await chat.locator('[data-testid="ws-connect"]').click();
-    await expect.poll(() => textNow(chat.locator('[data-testid="rt-log-entry"][data-event="open"]')), LIVE).toContain('subprotocol wirelab.chat.v1');
-    await expect.poll(() => exerciseStateNow(page, 'negotiate-subprotocol'), LIVE).toBe('passed');
-    await page.context().close();
+    it.sequential('asks the echo server to drop the connection: no close frame, the browser reports 1006', async ({ expect }) => {
+      const page = await englishWebSockets();
+      const echo = cell(page, 'echo');
+      await echo.locator('[data-testid="ws-connect"]').click();
+      await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
+      const closes = echo.locator('[data-testid="rt-log-entry"][data-event="close"]');
+      const closedBefore = await closes.count();
+      await echo.locator('[data-testid="ws-drop"]').click();
+      await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
+      // the log keeps the closes of the connections before (the test before this one's, on this page)
+      await expect.poll(() => closes.count(), LIVE).toBe(closedBefore + 1);
+      expect(await closes.last().getAttribute('data-code')).toBe('1006');
+    });
+
+    it.sequential('offers a subprotocol and shows the one the server chose', async ({ expect }) => {
+      const page = await englishWebSockets();
+      const chat = cell(page, 'chat');
+      expect(await exerciseState(page, 'negotiate-subprotocol')).not.toBe('passed');
+      expect(await chat.locator('[data-testid="ws-subprotocols"]').inputValue()).toBe('wirelab.chat.v1');
+      await chat.locator('[data-testid="ws-connect"]').click();
+      await expect.poll(() => textNow(chat.locator('[data-testid="rt-log-entry"][data-event="open"]')), LIVE).toContain('subprotocol wirelab.chat.v1');
+      await expect.poll(() => exerciseStateNow(page, 'negotiate-subprotocol'), LIVE).toBe('passed');
+    });
   });
 
   it('refuses a close code a page may not send, and says why', async ({ expect }) => {
@@ -222,24 +230,51 @@ describe('the Socket.IO console', () => {
 });
 
 describe.concurrent('the SSE console', () => {
-  it('receives the user.created event of a REST change and shows the decoded event', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/server-sent-events`);
-    const events = cell(page, 'events');
-    await events.locator('[data-testid="sse-connect"]').click();
-    await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+  // One page for these two, one after another, while the describe's other tests run beside them:
+  // each waits for the events of the users it created itself.
+  describe('on one English page', () => {
+    const englishEvents = describePage(lab, '/en/server-sent-events');
 
-    await createUser(expect, page, 'create-user', `grace-${Date.now()}@example.com`);
-    const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
-    await created.waitFor(LIVE);
-    expect(await created.textContent()).toContain('Grace Hopper');
+    it.sequential('receives the user.created event of a REST change and shows the decoded event', async ({ expect }) => {
+      const page = await englishEvents();
+      const events = cell(page, 'events');
+      await events.locator('[data-testid="sse-connect"]').click();
+      await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
 
-    await created.locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('sse-event');
-    expect(await selectedMessage(page).textContent()).toMatch(/user\.created · id \d+/);
-    const eventField = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="sse-field"]', { hasText: 'user.created' });
-    await eventField.first().waitFor(LIVE);
-    await page.context().close();
+      await createUser(expect, page, 'create-user', `grace-${Date.now()}@example.com`);
+      const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
+      await created.waitFor(LIVE);
+      expect(await created.textContent()).toContain('Grace Hopper');
+
+      await created.locator('[data-testid="rt-log-link"]').click();
+      await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('sse-event');
+      expect(await selectedMessage(page).textContent()).toMatch(/user\.created · id \d+/);
+      const eventField = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="sse-field"]', { hasText: 'user.created' });
+      await eventField.first().waitFor(LIVE);
+      // the stream closed, as found
+      await events.locator('[data-testid="sse-disconnect"]').click();
+      await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('closed');
+    });
+
+    it.sequential('resumes with Last-Event-ID and gets the event it missed', async ({ expect }) => {
+      const page = await englishEvents();
+      const events = cell(page, 'events');
+      expect(await exerciseState(page, 'resume')).not.toBe('passed');
+      await events.locator('[data-testid="sse-connect"]').click();
+      await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+      const first = `first-${Date.now()}@example.com`;
+      await createUser(expect, page, 'create-user', first);
+      // its own event (the log keeps the one of the test before it, on this page)
+      await events.locator('[data-testid="rt-log-entry"][data-event="user.created"]', { hasText: first }).waitFor(LIVE);
+
+      await events.locator('[data-testid="sse-disconnect"]').click();
+      const missed = `missed-${Date.now()}@example.com`;
+      await createUser(expect, page, 'create-user', missed);
+      await events.locator('[data-testid="sse-resume"]').click();
+      const replayed = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]', { hasText: missed });
+      await replayed.waitFor(LIVE);
+      await expect.poll(() => exerciseStateNow(page, 'resume'), LIVE).toBe('passed');
+    });
   });
 
   it('shows every line with the fetch client, the heartbeat comment included', async ({ expect }) => {
@@ -274,25 +309,6 @@ describe.concurrent('the SSE console', () => {
     await created.locator('[data-testid="rt-log-link"]').click();
     await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('sse-event');
     expect(await textNow(selectedMessage(page))).toMatch(/user\.created · id \d+/);
-    await page.context().close();
-  });
-
-  it('resumes with Last-Event-ID and gets the event it missed', async ({ expect }) => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/server-sent-events`);
-    const events = cell(page, 'events');
-    await events.locator('[data-testid="sse-connect"]').click();
-    await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
-    await createUser(expect, page, 'create-user', `first-${Date.now()}@example.com`);
-    await events.locator('[data-testid="rt-log-entry"][data-event="user.created"]').first().waitFor(LIVE);
-
-    await events.locator('[data-testid="sse-disconnect"]').click();
-    const missed = `missed-${Date.now()}@example.com`;
-    await createUser(expect, page, 'create-user', missed);
-    await events.locator('[data-testid="sse-resume"]').click();
-    const replayed = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]', { hasText: missed });
-    await replayed.waitFor(LIVE);
-    await expect.poll(() => exerciseStateNow(page, 'resume'), LIVE).toBe('passed');
     await page.context().close();
   });
 });

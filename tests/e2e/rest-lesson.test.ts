@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser } from './browser.ts';
 import { attributeNow, holdCaptureBack, LIVE, pollEvery, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -131,10 +131,58 @@ describe('an HTTP cell run again from the keyboard while its request is out', ()
   });
 });
 
+// One page for the three exercise tests, one after another: each exercise is not passed when its
+// test begins, and each test reads its own cell's answer and its own row in the inspector; "does
+// not pass it" comes before the traffic that passes that exercise.
+const exercisesPage = describePage(lab, '/en/rest');
+
+describe('the 304 exercise', () => {
+  it('is not passed by the unchanged cell; the ETag its hint says to copy makes it pass', async () => {
+    const page = await exercisesPage();
+    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="get-304"]');
+    const cell = page.locator('[data-testid="cell"][data-cell-id="conditional-get"]');
+    await cell.locator('[data-testid="cell-run"]').click();
+    // the placeholder tag matches nothing: 200 with the user's current ETag
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/200/);
+    const etag = (await cell
+      .locator('.header-row', { has: page.locator('dt', { hasText: /^etag$/i }) })
+      .locator('dd')
+      .textContent())!;
+    expect(etag).toMatch(/^"u4-v\d+-/);
+    await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '200' }).last().waitFor({ timeout: 10_000 });
+    expect(await exercise.getAttribute('data-state')).not.toBe('passed');
+
+    const text = await page.evaluate(() =>
+      (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get('conditional-get')!.getValue(),
+    );
+    expect(text).toContain('"paste-the-etag-here"');
+    await setEditorText(page, 'conditional-get', text.replace('"paste-the-etag-here"', etag));
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/304/);
+    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
+  });
+});
+
 describe('exercises', () => {
+  it('does not pass it when the server answered something else', async () => {
+    const page = await exercisesPage();
+    const cellId = (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
+    const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
+    // A POST with an invalid email gets 422, not 201.
+    await setEditorText(page, cellId, createUserRequest('not-an-email'));
+    await cell.locator('[data-testid="cell-run"]').click();
+    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/422/);
+    // The checks read the same captured traffic as the inspector: once the 422 is decoded there, the exercise has seen it
+    // (its own row, found by its status: the 304 exercise's rows are on this page too).
+    await page
+      .locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: /← 422 / })
+      .last()
+      .waitFor({ timeout: 10_000 });
+    expect(await page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state')).not.toBe('passed');
+  });
+
   it('passes "create a user and get 201" from the traffic the student produced', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
+    const page = await exercisesPage();
     const exercise = page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`);
     await exercise.waitFor();
     expect(await exercise.getAttribute('data-state')).not.toBe('passed');
@@ -168,50 +216,5 @@ describe('exercises', () => {
     await expect
       .poll(() => attributeNow(page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`), 'data-state'), { timeout: 10_000 })
       .toBe('passed');
-    await page.context().close();
-  });
-
-  it('does not pass it when the server answered something else', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
-    const cellId = (await page.locator('[data-testid="cell"]').first().getAttribute('data-cell-id'))!;
-    const cell = page.locator(`[data-testid="cell"][data-cell-id="${cellId}"]`);
-    // A POST with an invalid email gets 422, not 201.
-    await setEditorText(page, cellId, createUserRequest('not-an-email'));
-    await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/422/);
-    // The checks read the same captured traffic as the inspector: once the 422 is decoded there, the exercise has seen it.
-    await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '422' }).last().waitFor({ timeout: 10_000 });
-    expect(await page.locator(`[data-testid="exercise"][data-exercise-id="${createExerciseId}"]`).getAttribute('data-state')).not.toBe('passed');
-    await page.context().close();
-  });
-});
-
-describe('the 304 exercise', () => {
-  it('is not passed by the unchanged cell; the ETag its hint says to copy makes it pass', async () => {
-    const page = await openPage(lab.browser);
-    await page.goto(`${lab.server.origin}/en/rest`);
-    const exercise = page.locator('[data-testid="exercise"][data-exercise-id="get-304"]');
-    const cell = page.locator('[data-testid="cell"][data-cell-id="conditional-get"]');
-    await cell.locator('[data-testid="cell-run"]').click();
-    // the placeholder tag matches nothing: 200 with the user's current ETag
-    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/200/);
-    const etag = (await cell
-      .locator('.header-row', { has: page.locator('dt', { hasText: /^etag$/i }) })
-      .locator('dd')
-      .textContent())!;
-    expect(etag).toMatch(/^"u4-v\d+-/);
-    await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: '200' }).last().waitFor({ timeout: 10_000 });
-    expect(await exercise.getAttribute('data-state')).not.toBe('passed');
-
-    const text = await page.evaluate(() =>
-      (window as unknown as { __wirelabEditors: Map<string, { getValue(): string }> }).__wirelabEditors.get('conditional-get')!.getValue(),
-    );
-    expect(text).toContain('"paste-the-etag-here"');
-    await setEditorText(page, 'conditional-get', text.replace('"paste-the-etag-here"', etag));
-    await cell.locator('[data-testid="cell-run"]').click();
-    await expect.poll(() => textNow(cell.locator('[data-testid="response-status"]')), { timeout: 10_000 }).toMatch(/304/);
-    await expect.poll(() => attributeNow(exercise, 'data-state'), { timeout: 10_000 }).toBe('passed');
-    await page.context().close();
   });
 });
