@@ -2,6 +2,7 @@
 // time, not wall: a loaded machine stretches the wall), and its script by module (V8's sampling
 // profiler in the trace). A tool for reading where a page's CPU goes, not part of `npm run bench`:
 //   node --import tsx bench/lesson-page-cpu-trace.ts /en/grpc [--window-ms=20000] [--web=dist/web] [--out=trace.json]
+//     [--categories=viz,disabled-by-default-viz.quads] (more trace categories, e.g. to count frames and damage)
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchBrowser, WEB_ROOT } from '../tests/e2e/browser.ts';
@@ -35,6 +36,7 @@ try {
       'blink',
       'cc',
       'gpu',
+      ...(option('categories')?.split(',') ?? []),
     ],
   });
   const started = Date.now();
@@ -52,12 +54,19 @@ try {
     if (e.name === 'process_name') processNames.set(e.pid, e.args?.name);
   }
   console.log(`${path}: ${windowMs} ms window, placeholders left ${placeholders}`);
-  // top-level tasks' thread time per thread
+  // top-level tasks' thread time per thread: a task is often both events, RunTask inside
+  // ThreadControllerImpl::RunTask, and counting both doubled every thread's figure (before 27 Nov)
   const perThread = new Map<string, number>();
-  for (const e of events) {
-    if (e.ph !== 'X' || !['ThreadControllerImpl::RunTask', 'RunTask'].includes(e.name) || !e.tdur) continue;
-    const key = `${processNames.get(e.pid) ?? e.pid} ${threadNames.get(`${e.pid}:${e.tid}`) ?? e.tid}`;
-    perThread.set(key, (perThread.get(key) ?? 0) + e.tdur / 1000);
+  const taskEnds = new Map<string, number>();
+  const tasks = events
+    .filter((e) => e.ph === 'X' && ['ThreadControllerImpl::RunTask', 'RunTask'].includes(e.name) && e.tdur)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  for (const e of tasks) {
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.ts < (taskEnds.get(thread) ?? 0)) continue;
+    taskEnds.set(thread, e.ts + e.dur!);
+    const key = `${processNames.get(e.pid) ?? e.pid} ${threadNames.get(thread) ?? e.tid}`;
+    perThread.set(key, (perThread.get(key) ?? 0) + e.tdur! / 1000);
   }
   console.log('  thread time of top-level tasks, ms:');
   for (const [key, ms] of [...perThread].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(0).padStart(6)}  ${key}`);
@@ -85,6 +94,7 @@ try {
     console.log('  renderer main thread, self thread time by event, ms:');
     for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) if (ms >= 5) console.log(`    ${ms.toFixed(0).padStart(6)}  ${name}`);
   }
+  printFrames(events, processNames);
   // V8's samples: self time by script and by function
   const nodes = new Map<string, Map<number, { url: string; fn: string; line: number }>>();
   const byUrl = new Map<string, number>();
@@ -121,4 +131,27 @@ try {
 } finally {
   await browser.close();
   await server.close();
+}
+
+/**
+ * The frames the GPU process drew (Display::DrawAndSwap, with its thread time) and, when the trace
+ * has `disabled-by-default-viz.quads`, how many of the page's frames damaged the whole viewport:
+ * in Chromium's software compositing (the tests' headless shell) a frame costs the pixels it damages,
+ * and a page whose layer changes size (its height, as content below the screen grows) damages all.
+ */
+function printFrames(events: TraceEvent[], processNames: Map<number, string>): void {
+  const draws = events.filter((e) => e.name === 'Display::DrawAndSwap' && e.ph === 'X');
+  if (draws.length === 0) return;
+  const drawMs = draws.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  console.log(`  frames drawn: ${draws.length}, ${drawMs.toFixed(0)} ms of the GPU process's thread time`);
+  const snapshots = events.filter((e) => e.name === 'LayerTreeHostImpl:snapshot' && e.args?.snapshot?.frame && processNames.get(e.pid) === 'Renderer');
+  if (snapshots.length === 0) return;
+  let whole = 0;
+  for (const snapshot of snapshots) {
+    const { frame, device_viewport_size: viewport } = snapshot.args!.snapshot;
+    const root = frame.render_passes?.at(-1);
+    const [, , width, height] = (root?.damage_rect ?? [0, 0, 0, 0]) as number[];
+    if (width * height >= viewport.width * viewport.height) whole++;
+  }
+  console.log(`  the page's frames: ${snapshots.length}, ${whole} of them damaging the whole viewport`);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { usePageSettled } from '../kit/page-shown.ts';
 import { useNearViewport } from './use-near-viewport.ts';
 
@@ -35,31 +35,67 @@ function takeTurn(release: () => void): void {
   whenIdle(releaseNext);
 }
 
-/** True once the cell has come near the viewport (it stays true), or its turn after the page settled. */
-function useCellWanted(): [(element: HTMLElement | null) => void, boolean] {
+/**
+ * Whether the cell is wanted: near the viewport (it stays true), or its turn came after the page
+ * settled; and, for a turn, the placeholder's height (its border box, as laid out) at that moment.
+ */
+function useCellWanted(): {
+  watch: (element: HTMLElement | null) => void;
+  near: boolean;
+  wanted: boolean;
+  turnHeight: number | null;
+} {
   const [watch, near] = useNearViewport<HTMLElement>();
   const settled = usePageSettled();
-  const [turn, setTurn] = useState(false);
+  const [turnHeight, setTurnHeight] = useState<number | null>(null);
+  const placeholder = useRef<HTMLElement | null>(null);
+  const watchPlaceholder = useCallback(
+    (element: HTMLElement | null) => {
+      placeholder.current = element;
+      watch(element);
+    },
+    [watch],
+  );
   useEffect(() => {
     if (near || !settled) return;
     let alive = true;
     takeTurn(() => {
-      if (alive) setTurn(true);
+      // read in an idle moment, when the page is laid out already (no layout of its own)
+      if (alive) setTurnHeight(placeholder.current?.getBoundingClientRect().height ?? 0);
     });
     return () => {
       alive = false;
     };
   }, [near, settled]);
-  return [watch, near || turn];
+  return { watch: watchPlaceholder, near, wanted: near || turnHeight !== null, turnHeight };
 }
 
-/** The cell (`children`) once it is wanted; its code as plain text until then. */
+/**
+ * The cell (`children`) once it is wanted; its code as plain text until then. A cell that comes
+ * in its turn, screens away, holds its placeholder's place exactly (.cell-far: content-visibility,
+ * its height the placeholder's) until it nears the viewport: its taller parts laid out below the
+ * reader made the page taller at every turn, and Chromium then redrew the whole screen (the page's
+ * layer changed size), some twenty full redraws of a gRPC lesson's load for nothing in sight.
+ * Near the viewport the hold goes (display: contents), the cell laid out as any other.
+ */
 export function CellWhenNear({ text, children }: { text: string; children: ReactNode }) {
-  const [watch, wanted] = useCellWanted();
-  if (wanted) return children;
+  const { watch, near, wanted, turnHeight } = useCellWanted();
+  if (!wanted) {
+    return (
+      <div ref={watch} className="cell-placeholder" data-testid="cell-placeholder">
+        <pre>{text}</pre>
+      </div>
+    );
+  }
+  if (turnHeight === null) return children;
+  // the same element near or far: the cell inside is not made again when the hold goes
   return (
-    <div ref={watch} className="cell-placeholder" data-testid="cell-placeholder">
-      <pre>{text}</pre>
+    <div
+      ref={near ? undefined : watch}
+      className={near ? 'cell-far is-near' : 'cell-far'}
+      style={near ? undefined : { containIntrinsicBlockSize: `${turnHeight}px` }}
+    >
+      {children}
     </div>
   );
 }
