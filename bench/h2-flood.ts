@@ -262,7 +262,8 @@ async function round(kind: Flood, port: number, pid: number, logFile: string, st
   await exited;
   clearInterval(sampler);
   const summary = printed.split('\n').find((line) => line.startsWith('{'));
-  if (process.env.BENCH_H2_FLOOD_TIMELINE) console.log(`${kind} (quiet p95 ${percentile(quiet.times, 95).toFixed(1)} ms): ${timeline(flooded.asked, percentile(quiet.times, 95))}`);
+  if (process.env.BENCH_H2_FLOOD_TIMELINE)
+    console.log(`${kind} (quiet p95 ${percentile(quiet.times, 95).toFixed(1)} ms): ${timeline(flooded.asked, percentile(quiet.times, 95))}`);
   return {
     flood: kind,
     quietP95: percentile(quiet.times, 95),

@@ -113,26 +113,29 @@ describe('Http2AddressCalm', () => {
     expect(calm.heldRefusals).toBe(0);
   });
 
-  it.each([0, 50])('over a real connection (held %i ms): the client reads the refusal and the end, whatever it keeps sending; the server closes it', async (holdMs) => {
-    const calm = calmWith([], 100, holdMs);
-    const server = createServer((socket) => calm.refuseAtStart(socket, '127.0.0.1'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    const client = connect({ host: '127.0.0.1', port });
-    client.on('error', () => {});
-    const received: Buffer[] = [];
-    client.on('data', (chunk: Buffer) => received.push(chunk));
-    await once(client, 'connect');
-    // a flood's next frames, never parsed: read and dropped, so no TCP reset overtakes the GOAWAY
-    client.write(Buffer.alloc(64 * 1024, 0x61));
-    await once(client, 'end');
-    expect(Buffer.concat(received)).toEqual(REFUSAL_AT_START);
-    client.end();
-    await once(client, 'close');
-    server.close();
-    await once(server, 'close');
-  });
+  it.each([0, 50])(
+    'over a real connection (held %i ms): the client reads the refusal and the end, whatever it keeps sending; the server closes it',
+    async (holdMs) => {
+      const calm = calmWith([], 100, holdMs);
+      const server = createServer((socket) => calm.refuseAtStart(socket, '127.0.0.1'));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as { port: number };
+      const client = connect({ host: '127.0.0.1', port });
+      client.on('error', () => {});
+      const received: Buffer[] = [];
+      client.on('data', (chunk: Buffer) => received.push(chunk));
+      await once(client, 'connect');
+      // a flood's next frames, never parsed: read and dropped, so no TCP reset overtakes the GOAWAY
+      client.write(Buffer.alloc(64 * 1024, 0x61));
+      await once(client, 'end');
+      expect(Buffer.concat(received)).toEqual(REFUSAL_AT_START);
+      client.end();
+      await once(client, 'close');
+      server.close();
+      await once(server, 'close');
+    },
+  );
 });
 
 /** What refuseAtStart touches of a socket, counted. */

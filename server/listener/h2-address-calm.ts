@@ -105,7 +105,10 @@ export class Http2AddressCalm {
     const calming = this.calming.get(address);
     if (calming) calming.sessionsRefusedAtStart += 1;
     socket.on('error', ignore);
-    if (this.options.holdMs <= 0 || this.held >= MAX_HELD_REFUSALS) return this.refuseNow(socket);
+    if (this.options.holdMs <= 0 || this.held >= MAX_HELD_REFUSALS) {
+      this.refuseNow(socket);
+      return;
+    }
     this.held += 1;
     // (the sniffing paused it: its next bytes wait in the kernel, unread)
     socket.pause();
