@@ -60,7 +60,7 @@ interface Calming {
  * The refusal comes `holdMs` after the connection's first bytes, none read meanwhile. Answered at
  * once, a script that opens its next session as soon as the last is refused (the bench's flooder:
  * eight at a time) came back some 800 times a second, and each time cost the server an accept,
- * a read, a write and the kernel's TCP handshakes on loopback (`bench/h2-flood.ts`: +130–250 ms
+ * a read, a write and the kernel's TCP handshakes on loopback (`bench/h2-flood.ts`: +67–257 ms
  * of the server's CPU a second during a SETTINGS or PING flood); held, it comes back eight times
  * per `holdMs`. A real client refused meanwhile reads the same GOAWAY a moment later.
  */
