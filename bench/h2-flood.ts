@@ -130,8 +130,15 @@ function leave(student: Student): void {
   student.agent.destroy();
 }
 
+/** A request's time, and when it began (ms from the round's start). */
+interface Asked {
+  ms: number;
+  at: number;
+}
+
 /** Every student, REST over HTTP/1.1 (keep-alive) and over h2c, one request after another, `seconds` long; each request's ms, pooled. */
-async function classAsks(port: number, students: Student[], seconds: number): Promise<number[]> {
+async function classAsks(port: number, students: Student[], seconds: number, asked: Asked[] = []): Promise<number[]> {
+  const began = performance.now();
   const until = Date.now() + seconds * 1000;
   const times: number[] = [];
   await Promise.all(
@@ -142,6 +149,7 @@ async function classAsks(port: number, students: Student[], seconds: number): Pr
           const status = await ask();
           if (status !== 200) throw new Error(`a student got ${status}`);
           times.push(performance.now() - start);
+          asked.push({ ms: performance.now() - start, at: start - began });
         }
         // a student clicks, the page asks: not back to back (and within REST's 200 per 10 s per session)
         await new Promise((resolve) => setTimeout(resolve, 120));
@@ -197,11 +205,34 @@ interface RoundFigures {
 }
 
 /** The students timed for `seconds`, and the server's CPU per second meanwhile. */
-async function timedClass(port: number, pid: number, students: Student[]): Promise<{ times: number[]; cpuPerSecond: number }> {
+async function timedClass(port: number, pid: number, students: Student[]): Promise<{ times: number[]; asked: Asked[]; cpuPerSecond: number }> {
   const cpuBefore = cpuMs(pid);
   const start = performance.now();
-  const times = await classAsks(port, students, SECONDS);
-  return { times, cpuPerSecond: (cpuMs(pid) - cpuBefore) / ((performance.now() - start) / 1000) };
+  const asked: Asked[] = [];
+  const times = await classAsks(port, students, SECONDS, asked);
+  return { times, asked, cpuPerSecond: (cpuMs(pid) - cpuBefore) / ((performance.now() - start) / 1000) };
+}
+
+/**
+ * BENCH_H2_FLOOD_TIMELINE=1: when the flooded round's slow requests began, per half second of
+ * it: how many requests, how many slower than the quiet p95, the slowest. A flood whose cost is
+ * its first sessions (admitted before the calm) shows at the start; one whose cost is its
+ * address's next sessions, refused at their start, all along.
+ */
+function timeline(asked: Asked[], quietP95: number): string {
+  const slots = new Map<number, { n: number; slow: number; max: number }>();
+  for (const { ms, at } of asked) {
+    const slot = Math.floor(at / 500);
+    const figures = slots.get(slot) ?? { n: 0, slow: 0, max: 0 };
+    figures.n += 1;
+    if (ms > quietP95) figures.slow += 1;
+    figures.max = Math.max(figures.max, ms);
+    slots.set(slot, figures);
+  }
+  return [...slots.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([slot, f]) => `${(slot / 2).toFixed(1)}s ${f.slow}/${f.n} ≤${f.max.toFixed(0)}`)
+    .join(' | ');
 }
 
 async function round(kind: Flood, port: number, pid: number, logFile: string, students: Student[]): Promise<RoundFigures> {
@@ -231,6 +262,8 @@ async function round(kind: Flood, port: number, pid: number, logFile: string, st
   await exited;
   clearInterval(sampler);
   const summary = printed.split('\n').find((line) => line.startsWith('{'));
+  if (process.env.BENCH_H2_FLOOD_TIMELINE)
+    console.log(`${kind} (quiet p95 ${percentile(quiet.times, 95).toFixed(1)} ms): ${timeline(flooded.asked, percentile(quiet.times, 95))}`);
   return {
     flood: kind,
     quietP95: percentile(quiet.times, 95),

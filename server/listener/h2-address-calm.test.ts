@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorCodeName, FRAME_HEADER_BYTES, frameTypeName, readFrameHeader, readUint31, readUint32 } from '../../wire/http2/frames.ts';
-import { CALM_SWEEP_MS, Http2AddressCalm, MAX_CALMING_ADDRESSES, REFUSAL_AT_START, type CalmReport } from './h2-address-calm.ts';
+import { CALM_SWEEP_MS, Http2AddressCalm, MAX_CALMING_ADDRESSES, MAX_HELD_REFUSALS, REFUSAL_AT_START, type CalmReport } from './h2-address-calm.ts';
 
 const CALM_MS = 10_000;
 
-function calmWith(reports: CalmReport[] = [], closeAfterMs = 250): Http2AddressCalm {
-  return new Http2AddressCalm({ calmMs: CALM_MS, closeAfterMs, onCalmEnded: (report) => reports.push(report) });
+function calmWith(reports: CalmReport[] = [], closeAfterMs = 250, holdMs = 0): Http2AddressCalm {
+  return new Http2AddressCalm({ calmMs: CALM_MS, closeAfterMs, holdMs, onCalmEnded: (report) => reports.push(report) });
 }
 
 afterEach(() => {
@@ -81,26 +81,61 @@ describe('Http2AddressCalm', () => {
     expect(calm.addresses).toBe(0);
   });
 
-  it('over a real connection: the client reads the refusal and the end, whatever it keeps sending; the server closes it', async () => {
-    const calm = calmWith([], 100);
-    const server = createServer((socket) => calm.refuseAtStart(socket, '127.0.0.1'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    const client = connect({ host: '127.0.0.1', port });
-    client.on('error', () => {});
-    const received: Buffer[] = [];
-    client.on('data', (chunk: Buffer) => received.push(chunk));
-    await once(client, 'connect');
-    // a flood's next frames, never parsed: read and dropped, so no TCP reset overtakes the GOAWAY
-    client.write(Buffer.alloc(64 * 1024, 0x61));
-    await once(client, 'end');
-    expect(Buffer.concat(received)).toEqual(REFUSAL_AT_START);
-    client.end();
-    await once(client, 'close');
-    server.close();
-    await once(server, 'close');
+  it('holds a refused connection holdMs, nothing read, before its refusal: a script that waits for it comes back that much later', () => {
+    vi.useFakeTimers();
+    const calm = calmWith([], 250, 1000);
+    calm.startCalm('10.0.0.7');
+    const socket = fakeSocket();
+    calm.refuseAtStart(socket as unknown as Socket, '10.0.0.7');
+    expect(socket).toMatchObject({ written: [], ended: false, paused: true, resumed: false });
+    expect(calm.heldRefusals).toBe(1);
+    vi.advanceTimersByTime(999);
+    expect(socket.written).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(socket).toMatchObject({ written: [REFUSAL_AT_START], ended: true, resumed: true, destroyed: false });
+    expect(calm.heldRefusals).toBe(0);
+    vi.advanceTimersByTime(250);
+    expect(socket.destroyed).toBe(true);
   });
+
+  it('holds at most MAX_HELD_REFUSALS connections at once: past it, a connection is refused at once', () => {
+    vi.useFakeTimers();
+    const calm = calmWith([], 250, 1000);
+    calm.startCalm('10.0.0.7');
+    const held = Array.from({ length: MAX_HELD_REFUSALS }, () => fakeSocket());
+    for (const socket of held) calm.refuseAtStart(socket as unknown as Socket, '10.0.0.7');
+    expect(held.every((socket) => socket.written.length === 0)).toBe(true);
+    const past = fakeSocket();
+    calm.refuseAtStart(past as unknown as Socket, '10.0.0.7');
+    expect(past.written).toEqual([REFUSAL_AT_START]);
+    vi.advanceTimersByTime(1000);
+    expect(held.every((socket) => socket.written.length === 1)).toBe(true);
+    expect(calm.heldRefusals).toBe(0);
+  });
+
+  it.each([0, 50])(
+    'over a real connection (held %i ms): the client reads the refusal and the end, whatever it keeps sending; the server closes it',
+    async (holdMs) => {
+      const calm = calmWith([], 100, holdMs);
+      const server = createServer((socket) => calm.refuseAtStart(socket, '127.0.0.1'));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as { port: number };
+      const client = connect({ host: '127.0.0.1', port });
+      client.on('error', () => {});
+      const received: Buffer[] = [];
+      client.on('data', (chunk: Buffer) => received.push(chunk));
+      await once(client, 'connect');
+      // a flood's next frames, never parsed: read and dropped, so no TCP reset overtakes the GOAWAY
+      client.write(Buffer.alloc(64 * 1024, 0x61));
+      await once(client, 'end');
+      expect(Buffer.concat(received)).toEqual(REFUSAL_AT_START);
+      client.end();
+      await once(client, 'close');
+      server.close();
+      await once(server, 'close');
+    },
+  );
 });
 
 /** What refuseAtStart touches of a socket, counted. */
@@ -109,7 +144,12 @@ function fakeSocket() {
     written: [] as Buffer[],
     ended: false,
     destroyed: false,
+    paused: false,
+    resumed: false,
     on() {},
+    pause() {
+      this.paused = true;
+    },
     write(chunk: Buffer) {
       this.written.push(chunk);
       return true;
@@ -117,7 +157,9 @@ function fakeSocket() {
     end() {
       this.ended = true;
     },
-    resume() {},
+    resume() {
+      this.resumed = true;
+    },
     destroy() {
       this.destroyed = true;
     },

@@ -16,6 +16,12 @@ export const REFUSAL_AT_START: Buffer = Buffer.from([
 /** Addresses calming down at once at most; past it a new one is not held back (memory stays bounded). */
 export const MAX_CALMING_ADDRESSES = 4096;
 
+/**
+ * Connections held unanswered at once (every address together) before their refusal; past it, a
+ * new one is refused at once. Each holds a socket and its kernel buffers, nothing read.
+ */
+export const MAX_HELD_REFUSALS = 256;
+
 /** How often ended calms are looked for (and reported): at most this late. */
 export const CALM_SWEEP_MS = 1000;
 
@@ -30,6 +36,8 @@ export interface AddressCalmOptions {
   calmMs: number;
   /** from the GOAWAY to the connection's close: the client reads the GOAWAY, not a TCP reset */
   closeAfterMs: number;
+  /** from a refused connection's first bytes to its refusal, nothing of it read meanwhile (0: at once) */
+  holdMs: number;
   /** once per calm that refused a session (never per session): how many it refused */
   onCalmEnded(report: CalmReport): void;
   now?: () => number;
@@ -48,10 +56,18 @@ interface Calming {
  * costs an Error with its stack, the route a request, the log a line). A flood that comes back
  * session after session, as a script does, is refused so until its address has been calm for
  * `calmMs`; it is logged once for the whole calm.
+ *
+ * The refusal comes `holdMs` after the connection's first bytes, none read meanwhile. Answered at
+ * once, a script that opens its next session as soon as the last is refused (the bench's flooder:
+ * eight at a time) came back some 800 times a second, and each time cost the server an accept,
+ * a read, a write and the kernel's TCP handshakes on loopback (`bench/h2-flood.ts`: +67–257 ms
+ * of the server's CPU a second during a SETTINGS or PING flood); held, it comes back eight times
+ * per `holdMs`. A real client refused meanwhile reads the same GOAWAY a moment later.
  */
 export class Http2AddressCalm {
   private readonly calming = new Map<string, Calming>();
   private readonly now: () => number;
+  private held = 0;
   /** one timer for every calming address (not one each: a flood from many addresses), while there is one */
   private sweeper: NodeJS.Timeout | null = null;
 
@@ -79,15 +95,36 @@ export class Http2AddressCalm {
   }
 
   /**
-   * Refuses a new HTTP/2 connection of a calming address before any HTTP/2 session exists: the
-   * SETTINGS and GOAWAY above, then FIN; what the client sends meanwhile is read and dropped
-   * unparsed (not left unread: closing over unread bytes answers with a TCP reset, which may
-   * overtake the GOAWAY), and the connection is closed `closeAfterMs` later if the client has not.
+   * Refuses a new HTTP/2 connection of a calming address before any HTTP/2 session exists, once
+   * it has been held `holdMs` unread (at once past MAX_HELD_REFUSALS held): the SETTINGS and
+   * GOAWAY above, then FIN; what the client sends from then on is read and dropped unparsed (not
+   * left unread: closing over unread bytes answers with a TCP reset, which may overtake the
+   * GOAWAY), and the connection is closed `closeAfterMs` later if the client has not.
    */
   refuseAtStart(socket: Socket, address: string): void {
     const calming = this.calming.get(address);
     if (calming) calming.sessionsRefusedAtStart += 1;
     socket.on('error', ignore);
+    if (this.options.holdMs <= 0 || this.held >= MAX_HELD_REFUSALS) {
+      this.refuseNow(socket);
+      return;
+    }
+    this.held += 1;
+    // (the sniffing paused it: its next bytes wait in the kernel, unread)
+    socket.pause();
+    setTimeout(() => {
+      this.held -= 1;
+      this.refuseNow(socket);
+    }, this.options.holdMs).unref();
+  }
+
+  /** Connections held before their refusal now. */
+  get heldRefusals(): number {
+    return this.held;
+  }
+
+  private refuseNow(socket: Socket): void {
+    if (socket.destroyed) return;
     socket.write(REFUSAL_AT_START);
     socket.end();
     socket.resume();

@@ -2,6 +2,7 @@ import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { AddressBudget, SlotAdmission } from '../limits/address-budget.ts';
 import { Http2AddressCalm, type CalmReport } from './h2-address-calm.ts';
+import { StreamTurns } from './h2-stream-turns.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
@@ -38,6 +39,10 @@ export interface Http2SessionLimits {
   stalledMs: number;
   /** after one of its sessions was ended for any of the above, its address's new sessions are refused at their start this long */
   calmMs: number;
+  /** such a refusal is sent this long after the connection's first bytes (h2-address-calm.ts) */
+  calmRefusalHoldMs: number;
+  /** an address's admitted streams handed to the app in one turn of the event loop; the others wait for the next turns */
+  streamsPerTurn: number;
 }
 
 export const DEFAULT_HTTP2_SESSION_LIMITS: Http2SessionLimits = {
@@ -50,7 +55,14 @@ export const DEFAULT_HTTP2_SESSION_LIMITS: Http2SessionLimits = {
   stalledMs: 10_000,
   // a window: what the flood spent in it is refilled by then
   calmMs: 10_000,
+  // a script waiting for its refusal comes back once a second, not some hundred times
+  calmRefusalHoldMs: 1000,
+  // a hundred at once, a zero-window flood's first reads held the loop for every student (h2-stream-turns.ts)
+  streamsPerTurn: 4,
 };
+
+/** A session's share of its budgets while its address calms down (`endIfOverBudget`). */
+export const CALMING_BUDGET_SHARE = 0.1;
 
 /** From the guard's GOAWAY to the connection's close. */
 const GOAWAY_GRACE_MS = 250;
@@ -118,16 +130,20 @@ export class Http2SessionGuard {
   private readonly limits: Http2SessionLimits;
   private readonly now: () => number;
   private readonly guarded = new Set<GuardedSession>();
-  private readonly admitted = new WeakSet<http2.ServerHttp2Stream>();
+  /** each admitted stream's client address */
+  private readonly admitted = new WeakMap<http2.ServerHttp2Stream, string>();
+  private readonly turns: StreamTurns;
   private stallTimer: NodeJS.Timeout | null = null;
   private readonly calm: Http2AddressCalm;
 
   constructor(private readonly options: Http2GuardOptions) {
     this.limits = { ...DEFAULT_HTTP2_SESSION_LIMITS, ...options.limits };
     this.now = options.now ?? Date.now;
+    this.turns = new StreamTurns(this.limits.streamsPerTurn);
     this.calm = new Http2AddressCalm({
       calmMs: this.limits.calmMs,
       closeAfterMs: GOAWAY_GRACE_MS,
+      holdMs: this.limits.calmRefusalHoldMs,
       onCalmEnded: (report) => options.onCalmEnded?.(report),
       now: this.now,
     });
@@ -178,9 +194,10 @@ export class Http2SessionGuard {
   }
 
   /**
-   * The request handler, run once the read that opened the stream has been taken in whole: a
-   * stream the client reset in that read (HEADERS then RST_STREAM) is dropped unhandled, and so
-   * is one the guard refused. `arrived` runs at once, in the read itself, for every admitted
+   * The request handler, run once the read that opened the stream has been taken in whole and
+   * the stream's turn has come (`streamsPerTurn` of its address a turn, h2-stream-turns.ts): a
+   * stream the client reset meanwhile (HEADERS then RST_STREAM) is dropped unhandled, and so is
+   * one the guard refused. `arrived` runs at once, in the read itself, for every admitted
    * stream: what must know a request before its bytes go anywhere (the byte tap names the
    * connection's owner there, so another session's request is never recorded as the first's).
    */
@@ -189,9 +206,10 @@ export class Http2SessionGuard {
     handle: (req: Req, res: Res) => void,
   ): (req: Req, res: Res) => void {
     return (req, res) => {
-      if (!this.admitted.has(req.stream)) return;
+      const address = this.admitted.get(req.stream);
+      if (address === undefined) return;
       arrived(req, res);
-      setImmediate(() => {
+      this.turns.add(address, () => {
         if (req.stream.destroyed || req.stream.closed) return;
         handle(req, res);
       });
@@ -216,10 +234,11 @@ export class Http2SessionGuard {
     if (!slot) {
       guarded.refusedTotal += 1;
       stream.close(NGHTTP2_REFUSED_STREAM);
-      if (++this.windowOf(guarded).refusedStreams > this.limits.refusedStreamsPerSession) this.refuse(guarded, 'over-stream-budget');
+      this.windowOf(guarded).refusedStreams += 1;
+      this.endIfOverBudget(guarded);
       return;
     }
-    this.admitted.add(stream);
+    this.admitted.set(stream, guarded.address);
     guarded.open.add(stream);
     stream.once('close', () => {
       slot();
@@ -240,19 +259,39 @@ export class Http2SessionGuard {
 
   private onReset(guarded: GuardedSession): void {
     guarded.resetsTotal += 1;
-    if (++this.windowOf(guarded).resets > this.limits.resetsPerSession) this.refuse(guarded, 'rapid-reset');
+    this.windowOf(guarded).resets += 1;
+    this.endIfOverBudget(guarded);
   }
 
   private onControlFrame(guarded: GuardedSession): void {
     guarded.controlFramesTotal += 1;
-    if (++this.windowOf(guarded).controlFrames > this.limits.controlFramesPerSession) this.refuse(guarded, 'control-frame-flood');
+    this.windowOf(guarded).controlFrames += 1;
+    this.endIfOverBudget(guarded);
+  }
+
+  /**
+   * Ends the session past one of its budgets: the limits, or while its address calms down (one of
+   * its sessions was ended for flooding) a tenth of them. A script floods over several sessions at
+   * once (the bench's, eight): with the whole budget each, the sessions it had open when the first
+   * was ended went on flooding until each had spent all of its own. A real client's session on that
+   * address (a class behind one NAT) cancels and pings far below a tenth.
+   */
+  private endIfOverBudget(guarded: GuardedSession): void {
+    const window = this.windowOf(guarded);
+    const share = this.calm.isCalming(guarded.address) ? CALMING_BUDGET_SHARE : 1;
+    if (window.resets > this.limits.resetsPerSession * share) this.refuse(guarded, 'rapid-reset');
+    else if (window.controlFrames > this.limits.controlFramesPerSession * share) this.refuse(guarded, 'control-frame-flood');
+    else if (window.refusedStreams > this.limits.refusedStreamsPerSession * share) this.refuse(guarded, 'over-stream-budget');
   }
 
   /** GOAWAY `ENHANCE_YOUR_CALM` (unless nghttp2 already ended it), the session closed, one log line. */
   private refuse(guarded: GuardedSession, reason: SessionRefusalReason, detail?: string, sendGoaway = true): void {
     if (guarded.refused) return;
     guarded.refused = true;
+    const calmBegins = !this.calm.isCalming(guarded.address);
     this.calm.startCalm(guarded.address);
+    // the address's other sessions already past their calm budgets end now, not at their next frame
+    if (calmBegins) for (const other of this.guarded) if (other.address === guarded.address && !other.refused) this.endIfOverBudget(other);
     this.options.onRefused({
       address: guarded.address,
       reason,

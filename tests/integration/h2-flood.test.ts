@@ -16,7 +16,9 @@ const STREAM_BUDGET = 300;
 const RESETS_PER_SESSION = 100;
 const CONTROL_FRAMES_PER_SESSION = 200;
 /** how long an address's new sessions are refused at their start after one of its sessions was ended */
-const CALM_MS = 1500;
+const CALM_MS = 3000;
+/** how long such a session is held before its refusal */
+const CALM_REFUSAL_HOLD_MS = 300;
 
 let server: RunningServer;
 const log = collectLogLines('info');
@@ -27,7 +29,13 @@ beforeAll(async () => {
     // only the HTTP/2 budgets act: the student's requests meet no rate of their own
     rateLimit: false,
     clientLimits: { rates: { h2Streams: { perAddress: STREAM_BUDGET } } },
-    http2SessionLimits: { resetsPerSession: RESETS_PER_SESSION, controlFramesPerSession: CONTROL_FRAMES_PER_SESSION, stalledMs: 400, calmMs: CALM_MS },
+    http2SessionLimits: {
+      resetsPerSession: RESETS_PER_SESSION,
+      controlFramesPerSession: CONTROL_FRAMES_PER_SESSION,
+      stalledMs: 400,
+      calmMs: CALM_MS,
+      calmRefusalHoldMs: CALM_REFUSAL_HOLD_MS,
+    },
   });
 });
 
@@ -167,6 +175,30 @@ describe('an HTTP/2 flood from one address', () => {
     // once calm, the address is served again, and the calm's sessions are told in one line
     await expect.poll(() => calmLines(address), { timeout: 4 * CALM_MS }).toEqual([{ address, sessionsRefusedAtStart: 3 }]);
     expect(await sessionAsking(address, 1)).toMatchObject({ answered: 1 });
+  });
+
+  it('a session its address had open when the calm began keeps being served, with a tenth of its budgets: a flood spread over several sessions is ended in each at a tenth', async () => {
+    const address = '127.0.0.11';
+    const open = connectFrom(server.port, address, { maxOutstandingPings: 1000 });
+    open.on('error', () => {});
+    let goaway: number | null = null;
+    open.on('goaway', (code: number) => {
+      goaway = code;
+    });
+    // admitted and watched before the flood
+    expect(await h2Get(open)).toBe(200);
+    const flood = await pingFlood({ port: server.port, localAddress: address }, { frames: 20 * CONTROL_FRAMES_PER_SESSION });
+    expect(flood.goaway).toBe('ENHANCE_YOUR_CALM');
+    // what a real client on that address (a class behind one NAT) does goes on
+    expect(await h2Get(open)).toBe(200);
+    expect(goaway).toBeNull();
+    // past a tenth of its control frames (before: it went on to the whole budget, as each of a script's sessions did)
+    for (let i = 0; i <= CONTROL_FRAMES_PER_SESSION / 10; i++) open.ping(() => {});
+    await expect.poll(() => goaway).toBe(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    open.destroy();
+    const lines = refusedLines(address);
+    expect(lines.map((line) => line.reason)).toEqual(['control-frame-flood', 'control-frame-flood']);
+    expect(lines[1].controlFrames).toBeLessThan(CONTROL_FRAMES_PER_SESSION / 5);
   });
 
   it('a zero-window stall: responses the client never lets out end its session (GOAWAY ENHANCE_YOUR_CALM), once logged', async () => {
