@@ -12,8 +12,9 @@ const FILES_AT_ONCE = Math.max(2, availableParallelism() - 1);
 // The integration and unit files run after the end-to-end ones, in a group of their own (vitest 4
 // runs projects of one group in one pool, so projects that differ in maxWorkers need groups of
 // their own): half again as many at once. Much of an integration file is waiting (a silent server's
-// timeout, a Go or Python client's start, a reconnect): two at a time kept CI's two cores 56 % busy
-// (the integration project alone, 350 s, 27 Nov).
+// timeout, a Go or Python client's start, a reconnect): two at a time kept two cores 56 % busy
+// (the integration project alone on the 2-core development machine, 350 s, 27 Nov). The whole run
+// there, before and after: vitest 1,461 → 1,363 s (tests/README.md, "Where CI's time goes").
 const WAITING_FILES_AT_ONCE = Math.ceil(FILES_AT_ONCE * 1.5);
 const END_TO_END_GROUP = 0;
 const WAITING_GROUP = 1;
