@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, type ExpectStatic, it } from 'vitest';
 import { describePage, openPage, useAppAndBrowser } from './browser.ts';
 import {
@@ -32,6 +32,12 @@ async function createUser(expect: ExpectStatic, page: Page, cellId: string, emai
   await setEditorText(page, cellId, `POST /api/v1/users\nContent-Type: application/json\n\n${JSON.stringify({ name: 'Grace Hopper', email })}\n`);
   await cell(page, cellId).locator('[data-testid="cell-run"]').click();
   await expect.poll(() => textNow(cell(page, cellId).locator('[data-testid="response-status"]')), LIVE).toMatch(/201/);
+}
+
+/** Connects the SSE console's stream and waits until it says so. */
+async function connectEvents(expect: ExpectStatic, events: Locator): Promise<void> {
+  await events.locator('[data-testid="sse-connect"]').click();
+  await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
 }
 
 describe.concurrent('the WebSocket console', () => {
@@ -238,8 +244,7 @@ describe.concurrent('the SSE console', () => {
     it.sequential('receives the user.created event of a REST change and shows the decoded event', async ({ expect }) => {
       const page = await englishEvents();
       const events = cell(page, 'events');
-      await events.locator('[data-testid="sse-connect"]').click();
-      await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+      await connectEvents(expect, events);
 
       await createUser(expect, page, 'create-user', `grace-${Date.now()}@example.com`);
       const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
@@ -260,8 +265,7 @@ describe.concurrent('the SSE console', () => {
       const page = await englishEvents();
       const events = cell(page, 'events');
       expect(await exerciseState(page, 'resume')).not.toBe('passed');
-      await events.locator('[data-testid="sse-connect"]').click();
-      await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+      await connectEvents(expect, events);
       const first = `first-${Date.now()}@example.com`;
       await createUser(expect, page, 'create-user', first);
       // its own event (the log keeps the one of the test before it, on this page)
@@ -301,8 +305,7 @@ describe.concurrent('the SSE console', () => {
     await holdCaptureBack(page, 6_000);
     await page.goto(`${lab.server.origin}/en/server-sent-events`);
     const events = cell(page, 'events');
-    await events.locator('[data-testid="sse-connect"]').click();
-    await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('connected');
+    await connectEvents(expect, events);
     await createUser(expect, page, 'create-user', `late-${Date.now()}@example.com`);
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
     await created.waitFor(LIVE);
