@@ -9,7 +9,7 @@
 //     rendered line with text in it: Monaco takes keys from its creation, but a reader needs to see
 //     what they type into); the script scrolls that cell into view as soon as it exists, as a
 //     reader going straight to it would; and as a ratio to the lesson's own text, each round's
-//     (issue 40 item 4: within 2.5 ×); beside it, when the first cell's code was on screen as
+//     (issue 40 item 4 held it within 2.5 ×, issue 54 retired that); beside it, when the first cell's code was on screen as
 //     plain text (its placeholder), which is what a reader sees until Monaco takes over;
 //   - the longest main-thread task from navigation until then ('longtask' PerformanceObserver).
 // Times are from navigation start (performance.now() in the page). A reference page (the app's
@@ -33,7 +33,6 @@ const TARGETS = {
   jsBeforeFirstCell: { atMost: 100_000 },
   textVisibleMs: { atMost: 600 },
   editorUsableMs: { atMost: 1200 },
-  editorWithinTextRatio: { atMost: 2.5 },
   longestTaskMs: { atMost: 200 },
 };
 
@@ -161,9 +160,10 @@ try {
     console.log(`  first cell's code on screen (its plain-text placeholder): ${range(spreadOf(rounds.map((figures) => figures.cellMs)), ms)}`);
     console.log(targetLine('first editor usable', editor, TARGETS.editorUsableMs, ms));
     console.log(`    ${ratio(editor.median / referenceText.median)} × the reference page's text`);
-    // issue 40 item 4: the first editor within 2.5 × the lesson's own text, each round's ratio
+    // Issue 40 item 4 held this within 2.5 ×; issue 54 retired it: a plain-text editor that runs is
+    // on screen with the text, and Monaco takes its place some 0.5–0.7 s later. Printed, not judged.
     const ofText = spreadOf(rounds.map((figures) => figures.editorMs / figures.textMs));
-    console.log(targetLine("first editor ÷ the lesson's own text (each round's ratio)", ofText, TARGETS.editorWithinTextRatio, ratio));
+    console.log(`  first editor ÷ the lesson's own text (each round's ratio): ${range(ofText, ratio)}, no target (retired)`);
     console.log(targetLine('longest main-thread task during load', spreadOf(rounds.map((figures) => figures.longestTaskMs)), TARGETS.longestTaskMs, ms));
   }
 } finally {
