@@ -9,8 +9,9 @@
 //     rendered line with text in it: Monaco takes keys from its creation, but a reader needs to see
 //     what they type into); the script scrolls that cell into view as soon as it exists, as a
 //     reader going straight to it would; and as a ratio to the lesson's own text, each round's
-//     (issue 40 item 4 held it within 2.5 ×, issue 54 retired that); beside it, when the first cell's code was on screen as
-//     plain text (its placeholder), which is what a reader sees until Monaco takes over;
+//     (issue 40 item 4 held it within 2.5 ×, issue 54 retired that); beside it, when the first
+//     cell's code was on screen as plain text (its placeholder), which is what a reader sees
+//     until Monaco takes over;
 //   - the longest main-thread task from navigation until then ('longtask' PerformanceObserver).
 // Times are from navigation start (performance.now() in the page). A reference page (the app's
 // 404: the app shell alone) is loaded in the same rounds, so the times read as ratios too.
