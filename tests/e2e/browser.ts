@@ -40,11 +40,13 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh browser profile (its own cookie, so its own session and sandbox) on one page; `locale`: the browser's language (navigator.languages). */
 export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: options.locale });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
+  // An uncaught error in any page of the profile fails the test, the pages a test opens beside
+  // this one with context().newPage() too: the app has no error boundary, so such an error can
+  // empty a page, and a test waiting there would only time out on an element that never comes.
+  context.on('weberror', (webError) => {
+    throw webError.error();
   });
-  return page;
+  return context.newPage();
 }
 
 /**
