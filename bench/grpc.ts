@@ -340,7 +340,7 @@ function printTargets(paths: Path[], loads: number[]): void {
       console.log(
         path.heldToTarget
           ? targetLine(`${name}, ${path.name}`, ratios.cpu, { atLeast: TARGET, everyRound: true })
-          : `  ${name}, ${path.name}: ${ratios.cpu.median.toFixed(3)} (rounds: ${ratios.cpu.min.toFixed(3)}–${ratios.cpu.max.toFixed(3)}), no target (retired: connect-es's own per-call cost; unary calls take the fast path)`,
+          : `  ${name}, ${path.name}: ${range(ratios.cpu, 3)}, no target (retired: connect-es's own per-call cost; unary calls take the fast path)`,
       );
       // "In every round": which rounds, at what load, the range alone does not say.
       const byRound = cpuRatiosByRound(path, name, rest).map((ratio, round) => `${ratio.toFixed(3)} (load ${loads[round].toFixed(1)})`);
