@@ -33,6 +33,8 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // more flags, space-separated, to measure what they change (tests/README.md, "Where CI's time goes")
+      ...(process.env.WIRELAB_E2E_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
   });
 }
