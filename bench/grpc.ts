@@ -87,7 +87,7 @@ interface Path {
   /**
    * Whether its ratios are held to TARGET. The plugin path's were, until issue 54 retired them:
    * what it measures is connect-es's own per-call cost, and unary calls take the fast path. Its
-   * ratios are still printed, as the gain the fast paths bring (bench/README.md, grpc.ts).
+   * ratios are still printed, as the gain the fast paths bring (bench/README.md, "Each benchmark", the `bench/grpc.ts` paragraph).
    */
   heldToTarget: boolean;
 }

@@ -34,7 +34,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       // more flags, space-separated, to measure what they change (tests/README.md, "Where CI's time goes")
-      ...(process.env.WIRELAB_E2E_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(process.env.WIRELAB_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
   });
 }
