@@ -236,7 +236,7 @@ function joinsLimitedNotice(store: ClassroomStore, history: ClassHistory, limit:
   };
 }
 
-/** How often the mirror learns which sessions are the students' (it replays each new one's ring, so nothing recorded meanwhile is missed). */
+/** How often the mirror learns which sessions are the students' on the other instances (this instance's, at their hello; it replays each new one's ring, so nothing recorded meanwhile is missed). */
 const MIRROR_FOLLOWS_EVERY_MS = 1000;
 
 /** How often a single process forgets the mirrored sessions silent for MIRROR_TTL_MS. */
@@ -273,11 +273,17 @@ function captureMirror(app: FastifyInstance, side: ClassroomLiveSide, captures: 
     ? new RedisCaptureMirrorLog(scale.connection('classroom-captures'), (key) => scale.key(`classroom:captures:${key}`))
     : (sqlite as SqliteCaptureMirrorLog);
   const mirror = new StudentCaptureMirror(captures, log, app.log);
-  const follows = setInterval(() => mirror.follow(side.studentSessionsEverywhere()), MIRROR_FOLLOWS_EVERY_MS);
+  const followStudents = () => mirror.follow(side.studentSessionsEverywhere());
+  // At once when a student's channel says hello here: a pass the student makes in the first
+  // second of a page, reported while the instance dies, was not mirrored yet (the e2e failover
+  // test's report in flight failed so). The interval picks up the other instances' presence.
+  const unwatch = side.watchPresence(followStudents);
+  const follows = setInterval(followStudents, MIRROR_FOLLOWS_EVERY_MS);
   follows.unref();
   const forgets = sqlite ? setInterval(() => sqlite.forgetSilent(), MIRROR_FORGETS_EVERY_MS) : null;
   forgets?.unref();
   app.addHook('preClose', async () => {
+    unwatch();
     clearInterval(follows);
     if (forgets) clearInterval(forgets);
     mirror.stop();

@@ -56,7 +56,7 @@ describe('a pass whose report is in flight across a restart of the one process',
     channel.socket.send(JSON.stringify({ type: 'hello', role: 'student', token: memberToken }));
     await channel.next('joined');
     await createUserAs(server.origin, cookie);
-    // the restart comes once what the tap recorded is kept (the mirror follows the class's students every second)
+    // the restart comes once what the tap recorded is kept (the mirror follows a student from their channel's hello)
     await expect.poll(() => keptAnAnswer(join(dir, 'wirelab.sqlite')), { timeout: 15_000 }).toBe(true);
     channel.socket.close();
 

@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RunningRedis } from '../../../tests/integration/redis-server.ts';
 import { CaptureHub, FLUSH_EVERY_MS } from '../../tap/capture-hub.ts';
 import { TapSocket } from '../../tap/tap-socket.ts';
+import { sessionKeyOf } from '../../scale/session-homes.ts';
 import { ExerciseVerdicts } from './exercise-verdicts.ts';
 import { DEFAULT_LESSONS_DIR, LessonCatalog } from '../names/lesson-catalog.ts';
 import { RedisCaptureMirrorLog } from './redis-capture-mirror-log.ts';
 import { MIRRORED_SESSION_BYTES, SqliteCaptureMirrorLog } from './sqlite-capture-mirror-log.ts';
-import { MIRROR_TTL_MS, StudentCaptureMirror } from './student-capture-mirror.ts';
+import { FOLLOW_GRACE_MS, MIRROR_TTL_MS, StudentCaptureMirror } from './student-capture-mirror.ts';
 
 // A pass captured by one process is judged by another (the survivor of a failover, the same
 // instance's next process after a restart) from what the first mirrored: into Redis scaled out,
@@ -33,10 +34,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function mirrorOf(hub: CaptureHub, prefix: string): StudentCaptureMirror {
+function mirrorOf(hub: CaptureHub, prefix: string, now?: () => number): StudentCaptureMirror {
   const connection = new Redis(redis.url);
   connections.push(connection);
-  return new StudentCaptureMirror(hub, new RedisCaptureMirrorLog(connection, (key) => `${prefix}captures:${key}`), quiet);
+  return new StudentCaptureMirror(hub, new RedisCaptureMirrorLog(connection, (key) => `${prefix}captures:${key}`), quiet, now);
 }
 
 /** One POST that created a user, recorded by `hub` for the session. */
@@ -72,6 +73,49 @@ describe('StudentCaptureMirror', () => {
     expect((await recorderMirror.elsewhere(SESSION)).chunks).toEqual([]);
     // a session it does not follow leaves nothing in Redis
     expect((await judgeMirror.elsewhere('CCCCCCCCCCCCCCCCCCCCCC')).chunks).toEqual([]);
+    recorderMirror.stop();
+    judgeMirror.stop();
+  });
+
+  it('keeps following a student whose page moved on (its channel closed) for the grace, then lets go', async () => {
+    const prefix = `mirror-grace-${Date.now()}:`;
+    let clock = 1_000_000;
+    const recorder = new CaptureHub({}, 'process-one');
+    const recorderMirror = mirrorOf(recorder, prefix, () => clock);
+    const judgeMirror = mirrorOf(new CaptureHub({}, 'process-two'), prefix);
+    recorderMirror.follow([SESSION]);
+    // the page went to another lesson: its class channel closed, the next one not open yet
+    clock += 1000;
+    recorderMirror.follow([]);
+    await createdAUser(recorder);
+    await expect.poll(async () => (await judgeMirror.elsewhere(SESSION)).chunks.length).toBe(2);
+    clock += FOLLOW_GRACE_MS + 1;
+    recorderMirror.follow([]);
+    await createdAUser(recorder);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await judgeMirror.elsewhere(SESSION)).chunks.length).toBe(2);
+    recorderMirror.stop();
+    judgeMirror.stop();
+  });
+
+  it('reads a ring replayed by a session followed again once: the pass still decodes', async () => {
+    const prefix = `mirror-again-${Date.now()}:`;
+    let clock = 1_000_000;
+    const recorder = new CaptureHub({}, 'process-one');
+    const recorderMirror = mirrorOf(recorder, prefix, () => clock);
+    recorderMirror.follow([SESSION]);
+    await createdAUser(recorder);
+    clock += FOLLOW_GRACE_MS + 1;
+    recorderMirror.follow([]);
+    // followed again: its ring so far (the same two chunks) goes into the log a second time
+    recorderMirror.follow([SESSION]);
+    const judge = new CaptureHub({}, 'process-two');
+    const judgeMirror = mirrorOf(judge, prefix);
+    const key = `${prefix}captures:${sessionKeyOf(SESSION)}`;
+    await expect.poll(async () => await connections[connections.length - 1]!.xlen(key)).toBe(2);
+    expect((await judgeMirror.elsewhere(SESSION)).chunks.map((chunk) => chunk.seq)).toEqual([1, 2]);
+    const verdicts = new ExerciseVerdicts(judge, lessons, null, (session) => judgeMirror.elsewhere(session));
+    expect(await verdicts.verdictAnywhere(SESSION, 'rest', 'create-201', undefined)).toEqual({ passed: true });
     recorderMirror.stop();
     judgeMirror.stop();
   });

@@ -10,6 +10,12 @@ export const MIRRORED_BATCHES = 2000;
 export const MIRRORED_BATCH_BYTES = 1024 * 1024;
 /** A student's mirror outlives their last traffic by this long. */
 export const MIRROR_TTL_MS = 2 * 60 * 60 * 1000;
+/**
+ * A session no longer online is still mirrored this long: a student's page that moves to another
+ * lesson closes its class channel and opens the next one, and a session followed again replays
+ * its whole ring into the log.
+ */
+export const FOLLOW_GRACE_MS = 60_000;
 
 /** One batch of a process's captures of a session, as the mirror keeps it. */
 export interface MirroredBatch {
@@ -50,33 +56,41 @@ export interface CapturesElsewhere {
  * report arrives. Students only: the sessions of the class's students online on any instance.
  */
 export class StudentCaptureMirror {
-  /** session → unsubscribe from the hub */
-  private readonly followed = new Map<string, () => void>();
+  /** session → unsubscribe from the hub, and when it was last among the sessions to follow */
+  private readonly followed = new Map<string, { unsubscribe: () => void; wantedAt: number }>();
   private failing = false;
 
   constructor(
     private readonly hub: CaptureHub,
     private readonly store: CaptureMirrorLog,
     private readonly log: FastifyBaseLogger,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Mirrors exactly these sessions from now on (each one's ring so far first). */
+  /**
+   * Mirrors these sessions from now on (a new one's ring so far first), and those followed
+   * before for FOLLOW_GRACE_MS after they were last among them.
+   */
   follow(sessions: Iterable<string>): void {
-    const wanted = new Set(sessions);
-    for (const [session, unsubscribe] of this.followed) {
-      if (wanted.has(session)) continue;
-      unsubscribe();
-      this.followed.delete(session);
-    }
-    for (const session of wanted) {
-      if (this.followed.has(session)) continue;
+    const now = this.now();
+    for (const session of sessions) {
+      const followed = this.followed.get(session);
+      if (followed) {
+        followed.wantedAt = now;
+        continue;
+      }
       const key = sessionKeyOf(session);
-      this.followed.set(session, this.hub.subscribe(session, { deliver: (messages) => this.write(key, messages) }));
+      this.followed.set(session, { unsubscribe: this.hub.subscribe(session, { deliver: (messages) => this.write(key, messages) }), wantedAt: now });
+    }
+    for (const [session, followed] of this.followed) {
+      if (now - followed.wantedAt <= FOLLOW_GRACE_MS) continue;
+      followed.unsubscribe();
+      this.followed.delete(session);
     }
   }
 
   stop(): void {
-    for (const unsubscribe of this.followed.values()) unsubscribe();
+    for (const { unsubscribe } of this.followed.values()) unsubscribe();
     this.followed.clear();
   }
 
@@ -117,6 +131,9 @@ export class StudentCaptureMirror {
   async elsewhere(session: string): Promise<CapturesElsewhere> {
     const connections = new Map<string, CapturedConnection>();
     let chunks: CaptureChunk[] = [];
+    // A session followed again replays its ring: chunks it mirrored before come twice, and a
+    // connection's bytes twice over would not decode. Each process's chunk is kept once (its seq).
+    const seen = new Set<string>();
     for (const batch of await this.store.batches(sessionKeyOf(session))) {
       const { process } = batch;
       if (!process || process === this.hub.instance) continue;
@@ -127,7 +144,13 @@ export class StudentCaptureMirror {
         if (known) connections.set(id, { ...known, ...conn, id });
         else if (conn.transport) connections.set(id, { ...(conn as CapturedConnection), id });
       }
-      if (batch.frame.length > 0) for (const chunk of decodeChunkFrame(batch.frame)) chunks.push({ ...chunk, conn: `${process}/${chunk.conn}` });
+      if (batch.frame.length === 0) continue;
+      for (const chunk of decodeChunkFrame(batch.frame)) {
+        const unique = `${process}/${chunk.seq}`;
+        if (seen.has(unique)) continue;
+        seen.add(unique);
+        chunks.push({ ...chunk, conn: `${process}/${chunk.conn}` });
+      }
     }
     return { connections: [...connections.values()], chunks };
   }

@@ -26,6 +26,8 @@ export class ClassroomLiveSide {
   /** the domain's one write choke point asks (class-write-freeze.ts) */
   readonly writeFreeze: ClassWriteFreeze;
   fanout: ClassroomFanout | null = null;
+  /** who wants to know at once when this instance's students come or go (the capture mirror, classroom-plugin.ts) */
+  private readonly presenceWatchers = new Set<() => void>();
 
   constructor(
     private readonly app: FastifyInstance,
@@ -102,6 +104,13 @@ export class ClassroomLiveSide {
   presenceChanged(code: string): void {
     this.boards.changed(code);
     this.fanout?.presenceChanged(code, { presence: this.live.presence(code), sessions: this.sessionsHere(code) });
+    for (const watcher of this.presenceWatchers) watcher();
+  }
+
+  /** Calls `watcher` whenever this instance's students come, go or switch following; the function returned stops it. */
+  watchPresence(watcher: () => void): () => void {
+    this.presenceWatchers.add(watcher);
+    return () => this.presenceWatchers.delete(watcher);
   }
 
   /** A class was made or joined: the teachers' lists on this instance show the new counts. */
