@@ -274,9 +274,10 @@ function captureMirror(app: FastifyInstance, side: ClassroomLiveSide, captures: 
     : (sqlite as SqliteCaptureMirrorLog);
   const mirror = new StudentCaptureMirror(captures, log, app.log);
   const followStudents = () => mirror.follow(side.studentSessionsEverywhere());
-  // At once when a student's channel says hello here: a pass the student makes in the first
-  // second of a page, reported while the instance dies, was not mirrored yet (the e2e failover
-  // test's report in flight failed so). The interval picks up the other instances' presence.
+  // At once when a student's channel says hello here: followed only by the interval, a pass the
+  // student made in a page's first second, reported while the instance died, could be lost (the
+  // likely cause of one failure of the e2e failover test's report in flight). The interval picks
+  // up the other instances' presence.
   const unwatch = side.watchPresence(followStudents);
   const follows = setInterval(followStudents, MIRROR_FOLLOWS_EVERY_MS);
   follows.unref();
