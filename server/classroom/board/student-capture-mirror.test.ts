@@ -40,6 +40,18 @@ function mirrorOf(hub: CaptureHub, prefix: string, now?: () => number): StudentC
   return new StudentCaptureMirror(hub, new RedisCaptureMirrorLog(connection, (key) => `${prefix}captures:${key}`), quiet, now);
 }
 
+/**
+ * A recording process whose mirror reads `clock.now`; `kept()` settles once every batch it has
+ * written so far is in Redis (its connection answers commands in order: a PING after them).
+ */
+function recorderOnClock(prefix: string) {
+  const clock = { now: 1_000_000 };
+  const recorder = new CaptureHub({}, 'process-one');
+  const recorderMirror = mirrorOf(recorder, prefix, () => clock.now);
+  const itsConnection = connections.at(-1)!;
+  return { clock, recorder, recorderMirror, mirrorRedis: itsConnection, kept: () => itsConnection.ping() };
+}
+
 /** One POST that created a user, recorded by `hub` for the session. */
 async function createdAUser(hub: CaptureHub): Promise<void> {
   const network = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }) as unknown as Socket;
@@ -79,20 +91,19 @@ describe('StudentCaptureMirror', () => {
 
   it('keeps following a student whose page moved on (its channel closed) for the grace, then lets go', async () => {
     const prefix = `mirror-grace-${Date.now()}:`;
-    let clock = 1_000_000;
-    const recorder = new CaptureHub({}, 'process-one');
-    const recorderMirror = mirrorOf(recorder, prefix, () => clock);
+    const { clock, recorder, recorderMirror, kept } = recorderOnClock(prefix);
     const judgeMirror = mirrorOf(new CaptureHub({}, 'process-two'), prefix);
     recorderMirror.follow([SESSION]);
     // the page went to another lesson: its class channel closed, the next one not open yet
-    clock += 1000;
+    clock.now += 1000;
     recorderMirror.follow([]);
     await createdAUser(recorder);
-    await expect.poll(async () => (await judgeMirror.elsewhere(SESSION)).chunks.length).toBe(2);
-    clock += FOLLOW_GRACE_MS + 1;
+    await kept();
+    expect((await judgeMirror.elsewhere(SESSION)).chunks.length).toBe(2);
+    clock.now += FOLLOW_GRACE_MS + 1;
     recorderMirror.follow([]);
     await createdAUser(recorder);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await kept();
     expect((await judgeMirror.elsewhere(SESSION)).chunks.length).toBe(2);
     recorderMirror.stop();
     judgeMirror.stop();
@@ -100,19 +111,17 @@ describe('StudentCaptureMirror', () => {
 
   it('reads a ring replayed by a session followed again once: the pass still decodes', async () => {
     const prefix = `mirror-again-${Date.now()}:`;
-    let clock = 1_000_000;
-    const recorder = new CaptureHub({}, 'process-one');
-    const recorderMirror = mirrorOf(recorder, prefix, () => clock);
+    const { clock, recorder, recorderMirror, mirrorRedis, kept } = recorderOnClock(prefix);
     recorderMirror.follow([SESSION]);
     await createdAUser(recorder);
-    clock += FOLLOW_GRACE_MS + 1;
+    clock.now += FOLLOW_GRACE_MS + 1;
     recorderMirror.follow([]);
     // followed again: its ring so far (the same two chunks) goes into the log a second time
     recorderMirror.follow([SESSION]);
+    await kept();
     const judge = new CaptureHub({}, 'process-two');
     const judgeMirror = mirrorOf(judge, prefix);
-    const key = `${prefix}captures:${sessionKeyOf(SESSION)}`;
-    await expect.poll(async () => await connections[connections.length - 1]!.xlen(key)).toBe(2);
+    expect(await mirrorRedis.xlen(`${prefix}captures:${sessionKeyOf(SESSION)}`)).toBe(2);
     expect((await judgeMirror.elsewhere(SESSION)).chunks.map((chunk) => chunk.seq)).toEqual([1, 2]);
     const verdicts = new ExerciseVerdicts(judge, lessons, null, (session) => judgeMirror.elsewhere(session));
     expect(await verdicts.verdictAnywhere(SESSION, 'rest', 'create-201', undefined)).toEqual({ passed: true });
