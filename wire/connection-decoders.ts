@@ -1,3 +1,4 @@
+import { importAgain } from '../shared/import-again.ts';
 import { encryptedTls } from './capture-file/encrypted-tls.ts';
 import { LazyLayer } from './lazy-layer.ts';
 import { markUnmasked } from './masked-bytes.ts';
@@ -19,12 +20,12 @@ import type { CaptureChunk, CapturedConnection, DecodedConnection, HttpExchange,
 
 /** The connection-level layers. */
 export const connectionLayers = {
-  http1: new LazyLayer('HTTP/1.1', 'HTTP/1.1', () => import('./http1/decode-http1.ts')),
-  http2: new LazyLayer('HTTP/2 and HPACK', 'HTTP/2 и HPACK', () => import('./http2/decode-http2.ts')),
-  websocket: new LazyLayer('WebSocket', 'WebSocket', () => import('./websocket/decode-websocket.ts')),
-  mqtt: new LazyLayer('MQTT', 'MQTT', () => import('./mqtt/decode-mqtt-connection.ts')),
+  http1: new LazyLayer('HTTP/1.1', 'HTTP/1.1', () => importAgain(() => import('./http1/decode-http1.ts'))),
+  http2: new LazyLayer('HTTP/2 and HPACK', 'HTTP/2 и HPACK', () => importAgain(() => import('./http2/decode-http2.ts'))),
+  websocket: new LazyLayer('WebSocket', 'WebSocket', () => importAgain(() => import('./websocket/decode-websocket.ts'))),
+  mqtt: new LazyLayer('MQTT', 'MQTT', () => importAgain(() => import('./mqtt/decode-mqtt-connection.ts'))),
   /** GET /graphql?query=…: the operation in the request target, where no payload layer looks */
-  graphqlQueryString: new LazyLayer('GraphQL', 'GraphQL', () => import('./graphql/decode-graphql-http.ts')),
+  graphqlQueryString: new LazyLayer('GraphQL', 'GraphQL', () => importAgain(() => import('./graphql/decode-graphql-http.ts'))),
 };
 
 const contentTypeOf = (context: PayloadContext) => (context.contentType ?? '').split(';')[0].trim();
@@ -32,22 +33,22 @@ const contentTypeOf = (context: PayloadContext) => (context.contentType ?? '').s
 /** The payload layers, in the order they are asked (most specific first), each with when it may be needed. */
 export const payloadLayerSources = {
   engineIo: new LazyLayer<readonly PayloadLayer[]>('Engine.IO', 'Engine.IO', () =>
-    import('./engine-io/decode-engine-io.ts').then((module) => [module.engineIoLayer]),
+    importAgain(() => import('./engine-io/decode-engine-io.ts')).then((module) => [module.engineIoLayer]),
   ),
   grpc: new LazyLayer<readonly PayloadLayer[]>('gRPC and protobuf', 'gRPC и protobuf', () =>
-    import('./grpc/grpc-layers.ts').then((module) => module.GRPC_PAYLOAD_LAYERS),
+    importAgain(() => import('./grpc/grpc-layers.ts')).then((module) => module.GRPC_PAYLOAD_LAYERS),
   ),
   sse: new LazyLayer<readonly PayloadLayer[]>('Server-Sent Events', 'Server-Sent Events', () =>
-    import('./sse/decode-sse.ts').then((module) => [module.sseLayer]),
+    importAgain(() => import('./sse/decode-sse.ts')).then((module) => [module.sseLayer]),
   ),
   graphqlWs: new LazyLayer<readonly PayloadLayer[]>('graphql-ws', 'graphql-ws', () =>
-    import('./graphql/decode-graphql-ws.ts').then((module) => [module.graphqlWsLayer]),
+    importAgain(() => import('./graphql/decode-graphql-ws.ts')).then((module) => [module.graphqlWsLayer]),
   ),
   graphqlHttp: new LazyLayer<readonly PayloadLayer[]>('GraphQL', 'GraphQL', () =>
-    import('./graphql/decode-graphql-http.ts').then((module) => [module.graphqlHttpLayer]),
+    importAgain(() => import('./graphql/decode-graphql-http.ts')).then((module) => [module.graphqlHttpLayer]),
   ),
   json: new LazyLayer<readonly PayloadLayer[]>('JSON and forms', 'JSON и формы', () =>
-    import('./json/json-body-layer.ts').then((module) => [module.jsonBodyLayer]),
+    importAgain(() => import('./json/json-body-layer.ts')).then((module) => [module.jsonBodyLayer]),
   ),
 };
 

@@ -26,6 +26,28 @@ describe('the app shell', () => {
     await page.context().close();
   });
 
+  it('asks again for a part of the page whose download failed, and shows it without a reload', async () => {
+    // A chunk asked for while its instance dies behind the load balancer, or while the server
+    // restarts, fails to download (classroom-failover-behind-haproxy: a student's lesson page went
+    // blank so). Here the lesson's reader, its first cell's console and the inspector's resizer
+    // each fail once; openPage fails the test on any error the page leaves uncaught.
+    const page = await openPage(lab.browser);
+    const asked: Record<string, number> = {};
+    for (const part of ['lesson-reader', 'http-cell', 'dock-resizer']) {
+      await page.route(new RegExp(`/assets/${part}-[\\w-]{8}\\.js$`), async (route) => {
+        asked[part] = (asked[part] ?? 0) + 1;
+        if (asked[part] === 1) await route.abort('connectionreset');
+        else await route.continue();
+      });
+    }
+    await page.goto(`${lab.server.origin}/en/rest`);
+    await expect.poll(() => textNow(page.locator('main h1').first()), LIVE).toMatch(/REST/);
+    await page.locator('.cell-slot [data-testid="cell"]').first().waitFor(LIVE);
+    await page.locator('.dock-resizer').waitFor({ state: 'attached', ...LIVE });
+    expect(asked).toEqual({ 'lesson-reader': 2, 'http-cell': 2, 'dock-resizer': 2 });
+    await page.context().close();
+  });
+
   it("keeps a cell's Run bar where it was when Monaco takes over from the text area", async () => {
     // A Run button that moves between a click's press and its release loses the click: the
     // release lands on the editor above it. Monaco taking over used to move it down by the keys

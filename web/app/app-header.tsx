@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { INSPECTOR_ID, OPEN_INSPECTOR_EVENT } from '../kit/inspector-events.ts';
@@ -11,7 +12,7 @@ import { useChunk } from '../kit/use-chunk.ts';
 
 // The theme is already right before the first paint (theme-boot.js): its select, no part of
 // reading, comes once the page's content is on screen, off the lesson page's script budget.
-const ThemeSwitch = lazy(() => import('./theme/theme-switch.tsx').then((module) => ({ default: module.ThemeSwitch })));
+const ThemeSwitch = lazy(() => importAgain(() => import('./theme/theme-switch.tsx')).then((module) => ({ default: module.ThemeSwitch })));
 
 export function AppHeader() {
   const t = useStrings(appStrings);
@@ -150,7 +151,7 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
 
 // The search box (web/search/search-box.tsx) comes once the page is settled, like the class bar:
 // nothing of it is on the way to a lesson's text or its first editor.
-const loadSearchBox = () => import('../search/search-box.tsx').then((module) => module.SearchBox);
+const loadSearchBox = () => importAgain(() => import('../search/search-box.tsx')).then((module) => module.SearchBox);
 
 function SearchBoxLater() {
   const SearchBox = useChunk(loadSearchBox, usePageSettled());

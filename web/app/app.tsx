@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { lazy, Suspense, useEffect } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import { LangContext, type Lang } from '../kit/lang-context.ts';
@@ -13,32 +14,36 @@ import { ClassroomPartsContext, type ClassroomParts } from '../kit/classroom-par
 
 // The reader brings the markdown parser, the editors and the inspector: the list does not wait for them.
 // The list brings the lessons' summaries, which a lesson page does without.
-const LessonList = lazy(() => import('../lessons/lesson-list.tsx').then((module) => ({ default: module.LessonList })));
-const CompareLab = lazy(() => import('../compare/compare-lab.tsx').then((module) => ({ default: module.CompareLab })));
+const LessonList = lazy(() => importAgain(() => import('../lessons/lesson-list.tsx')).then((module) => ({ default: module.LessonList })));
+const CompareLab = lazy(() => importAgain(() => import('../compare/compare-lab.tsx')).then((module) => ({ default: module.CompareLab })));
 // The glossary (web/glossary) and the search's results (web/search, which loads the lessons' text itself).
-const GlossaryPage = lazy(() => import('../glossary/glossary-page.tsx').then((module) => ({ default: module.GlossaryPage })));
-const SearchPage = lazy(() => import('../search/search-page.tsx').then((module) => ({ default: module.SearchPage })));
+const GlossaryPage = lazy(() => importAgain(() => import('../glossary/glossary-page.tsx')).then((module) => ({ default: module.GlossaryPage })));
+const SearchPage = lazy(() => importAgain(() => import('../search/search-page.tsx')).then((module) => ({ default: module.SearchPage })));
 // A capture shared by link, read-only in the inspector (web/inspector/shared-capture-page.tsx).
-const SharedCapturePage = lazy(() => import('../inspector/shared-capture-page.tsx').then((module) => ({ default: module.SharedCapturePage })));
-const OwnServerPage = lazy(() => import('../own-server/own-server-page.tsx').then((module) => ({ default: module.OwnServerPage })));
+const SharedCapturePage = lazy(() =>
+  importAgain(() => import('../inspector/shared-capture-page.tsx')).then((module) => ({ default: module.SharedCapturePage })),
+);
+const OwnServerPage = lazy(() => importAgain(() => import('../own-server/own-server-page.tsx')).then((module) => ({ default: module.OwnServerPage })));
 // The lesson reader without Suspense (use-chunk.ts): its text shows as soon as it is in, not up to
 // 300 ms later.
-const loadLessonReader = () => import('../lessons/lesson-reader.tsx').then((module) => module.LessonReader);
+const loadLessonReader = () => importAgain(() => import('../lessons/lesson-reader.tsx')).then((module) => module.LessonReader);
 // The course's own pages (web/course/): the quiz brings editors and the inspector, the matrix its tables.
-const CourseMap = lazy(() => import('../course/course-map.tsx').then((module) => ({ default: module.CourseMap })));
-const MatrixPage = lazy(() => import('../course/matrix-page.tsx').then((module) => ({ default: module.MatrixPage })));
-const QuizPage = lazy(() => import('../course/quiz-page.tsx').then((module) => ({ default: module.QuizPage })));
-const AsyncApiPage = lazy(() => import('../asyncapi/asyncapi-page.tsx').then((module) => ({ default: module.AsyncApiPage })));
+const CourseMap = lazy(() => importAgain(() => import('../course/course-map.tsx')).then((module) => ({ default: module.CourseMap })));
+const MatrixPage = lazy(() => importAgain(() => import('../course/matrix-page.tsx')).then((module) => ({ default: module.MatrixPage })));
+const QuizPage = lazy(() => importAgain(() => import('../course/quiz-page.tsx')).then((module) => ({ default: module.QuizPage })));
+const AsyncApiPage = lazy(() => importAgain(() => import('../asyncapi/asyncapi-page.tsx')).then((module) => ({ default: module.AsyncApiPage })));
 // The class bar waits until the page's content is on screen and its first editor up (page-shown.ts).
-const ClassBar = lazy(() => import('../classroom/class-bar.tsx').then((module) => ({ default: module.ClassBar })));
-const JoinPage = lazy(() => import('../classroom/join-page.tsx').then((module) => ({ default: module.JoinPage })));
-const TeacherPage = lazy(() => import('../classroom/teacher-page.tsx').then((module) => ({ default: module.TeacherPage })));
-const JoinCardPage = lazy(() => import('../classroom/join-card-page.tsx').then((module) => ({ default: module.JoinCardPage })));
+const ClassBar = lazy(() => importAgain(() => import('../classroom/class-bar.tsx')).then((module) => ({ default: module.ClassBar })));
+const JoinPage = lazy(() => importAgain(() => import('../classroom/join-page.tsx')).then((module) => ({ default: module.JoinPage })));
+const TeacherPage = lazy(() => importAgain(() => import('../classroom/teacher-page.tsx')).then((module) => ({ default: module.TeacherPage })));
+const JoinCardPage = lazy(() => importAgain(() => import('../classroom/join-card-page.tsx')).then((module) => ({ default: module.JoinCardPage })));
 // What the classroom puts into the lesson pages, which never import it (web/kit/classroom-parts.ts).
 const CLASSROOM_PARTS: ClassroomParts = {
-  DockInspector: lazy(() => import('../classroom/class-inspector.tsx').then((module) => ({ default: module.ClassAwareInspector }))),
-  loadCellTools: () => import('../classroom/class-cell-tools.tsx').then((module) => module.ClassCellTools),
-  ShowCaptureToClass: lazy(() => import('../classroom/show-capture-to-class.tsx').then((module) => ({ default: module.ShowCaptureToClass }))),
+  DockInspector: lazy(() => importAgain(() => import('../classroom/class-inspector.tsx')).then((module) => ({ default: module.ClassAwareInspector }))),
+  loadCellTools: () => importAgain(() => import('../classroom/class-cell-tools.tsx')).then((module) => module.ClassCellTools),
+  ShowCaptureToClass: lazy(() =>
+    importAgain(() => import('../classroom/show-capture-to-class.tsx')).then((module) => ({ default: module.ShowCaptureToClass })),
+  ),
 };
 
 export function App() {

@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../kit/router.tsx';
 import { parseRoute } from '../kit/routes.ts';
@@ -155,7 +156,10 @@ function toTeacherWire(data: TeacherWireData): void {
   const kept = deliverTeacherWire(data);
   if (kept && !teacherCapturesLoading) {
     teacherCapturesLoading = true;
-    void import('./teacher-captures.ts');
+    // given up (importAgain): the next part of the teacher's wire asks for it again
+    importAgain(() => import('./teacher-captures.ts')).catch(() => {
+      teacherCapturesLoading = false;
+    });
   }
 }
 

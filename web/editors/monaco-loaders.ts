@@ -1,6 +1,7 @@
 // The Monaco modules the cell editors load lazily, one download each for the whole page. A cell's
 // placeholder may have started the same import already
 // (web/lessons/cell-registry.tsx, CELL_MONACO): the browser fetches a module once.
+import { importAgain } from '../../shared/import-again.ts';
 
 type HttpMonaco = typeof import('./http/monaco-setup.ts');
 type JsonMonaco = typeof import('./grpc/json-language.ts');
@@ -17,11 +18,11 @@ function loaderOf<T>(load: () => Promise<T>, whatStaysPlain: string): () => Prom
 }
 
 /** Monaco with the cells' HTTP language: the http cells. */
-export const loadHttpMonaco = loaderOf<HttpMonaco>(() => import('./http/monaco-setup.ts'), 'the cells');
+export const loadHttpMonaco = loaderOf<HttpMonaco>(() => importAgain(() => import('./http/monaco-setup.ts')), 'the cells');
 /** Monaco with the JSON language service and its worker: the gRPC cells and the protobuf workbench. */
-export const loadJsonMonaco = loaderOf<JsonMonaco>(() => import('./grpc/json-language.ts'), 'the gRPC cells');
+export const loadJsonMonaco = loaderOf<JsonMonaco>(() => importAgain(() => import('./grpc/json-language.ts')), 'the gRPC cells');
 /** Monaco with the GraphQL language: the GraphQL cells. */
-export const loadGraphqlMonaco = loaderOf<GraphqlMonaco>(() => import('./graphql/graphql-language.ts'), 'the GraphQL cells');
+export const loadGraphqlMonaco = loaderOf<GraphqlMonaco>(() => importAgain(() => import('./graphql/graphql-language.ts')), 'the GraphQL cells');
 
 let nextTurn: Promise<void> = Promise.resolve();
 

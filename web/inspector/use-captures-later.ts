@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { CaptureSnapshot, CaptureStore } from './capture-store.ts';
 
@@ -19,7 +20,7 @@ let store: CaptureStore | null = null;
 let loading: Promise<CaptureStore | null> | null = null;
 
 function loadStore(): Promise<CaptureStore | null> {
-  loading ??= import('./capture-store.ts').then(
+  loading ??= importAgain(() => import('./capture-store.ts')).then(
     (module) => (store = module.getCaptureStore()),
     (error: unknown) => {
       console.warn('The capture store could not load; the exercises cannot see the traffic.', error);

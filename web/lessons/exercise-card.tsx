@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { useState, type FormEvent, type MouseEvent } from 'react';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import { useStrings } from '../kit/lang-context.ts';
@@ -43,7 +44,7 @@ function captureQuestionOf(check: Check | CaptureQuestion): CaptureQuestion | nu
 
 // A question about a capture file (capture-question-card.tsx, with the inspector's opened files and
 // the question's evaluation) comes only to a lesson that has one, once its first editor is up.
-const loadCaptureQuestionCard = () => import('./capture-question-card.tsx').then((module) => module.CaptureQuestionCard);
+const loadCaptureQuestionCard = () => importAgain(() => import('./capture-question-card.tsx')).then((module) => module.CaptureQuestionCard);
 
 function CaptureQuestionCardLater({ lesson, id, question, promptHtml, hintsHtml }: ExerciseCardProps & { question: CaptureQuestion }) {
   const Card = useChunk(loadCaptureQuestionCard, usePageSettled());

@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
 import { lazy, Suspense, useEffect, useState, type CSSProperties } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
@@ -11,7 +12,7 @@ import { useDockOpen } from './use-dock-open.ts';
 // The inspector is not on the way to the lesson's text: it is fetched once the text is on screen.
 // The resizer comes with the inspector, after the text: the page's first script is held to its
 // byte budget (tests/e2e/light-lesson-page.test.ts), and a handle to drag is not needed to read.
-const DockResizer = lazy(() => import('./dock-resizer.tsx').then((module) => ({ default: module.DockResizer })));
+const DockResizer = lazy(() => importAgain(() => import('./dock-resizer.tsx')).then((module) => ({ default: module.DockResizer })));
 
 /**
  * The inspector beside the text (below it on narrow screens), showing the last cell run.

@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import type { Selection } from '../inspector/exchange-sections.ts';
@@ -26,7 +27,7 @@ import { useProjectorAttribute } from './projector/projector-attribute.ts';
 import { useCellOwners, useLoadedLesson } from './use-lesson-page.ts';
 
 // The presenter's controls (toggle, key legend, keys) come after the text; its size comes at once.
-const PresenterControls = lazy(() => import('./projector/projector-mode.tsx').then((module) => ({ default: module.PresenterControls })));
+const PresenterControls = lazy(() => importAgain(() => import('./projector/projector-mode.tsx')).then((module) => ({ default: module.PresenterControls })));
 import './lessons.css';
 
 export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
@@ -372,7 +373,7 @@ function useStartMonacoNearViewport(kind: CellKind): (element: HTMLElement | nul
 // The exercise cards (exercise-card.tsx, with their words and the evaluator's loader) come with the
 // cells' editors, once the text is on screen: until then each shows its heading and its task,
 // which read the same in the card (its status, hints and answer come with it, around them).
-const loadExerciseCard = () => import('./exercise-card.tsx').then((module) => module.ExerciseCard);
+const loadExerciseCard = () => importAgain(() => import('./exercise-card.tsx')).then((module) => module.ExerciseCard);
 
 function ExerciseCardLater(props: ExerciseCardProps) {
   const t = useStrings(lessonStrings);
@@ -400,7 +401,7 @@ function ClassCellTools({ saveKey }: { saveKey: string }) {
 
 // The glossary's terms of this lesson (web/glossary/lesson-terms.tsx), under its text: the glossary
 // comes once the first editor is up, like the class's tools, never on the way to the text.
-const loadLessonTerms = () => import('../glossary/lesson-terms.tsx').then((module) => module.LessonTerms);
+const loadLessonTerms = () => importAgain(() => import('../glossary/lesson-terms.tsx')).then((module) => module.LessonTerms);
 
 function LessonTermsLater({ slug }: { slug: string }) {
   const Terms = useChunk(loadLessonTerms, usePageSettled());

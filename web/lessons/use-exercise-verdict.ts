@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { HttpExchange, WireMessage } from '../../wire/types.ts';
 import type { Check } from '../../contracts/exercise-checks/check-types.ts';
@@ -21,7 +22,7 @@ function useChecks(): ChecksModule | null {
   useEffect(() => {
     if (!pageSettled || loaded) return;
     let alive = true;
-    checksLoading ??= import('./exercise-evaluation.ts').then(
+    checksLoading ??= importAgain(() => import('./exercise-evaluation.ts')).then(
       (module) => (checksModule = module),
       () => (checksLoading = null),
     );

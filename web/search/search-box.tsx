@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { useState, type FormEvent } from 'react';
 import { useLang, useStrings } from '../kit/lang-context.ts';
 import { Link, navigate } from '../kit/router.tsx';
@@ -5,7 +6,10 @@ import { SEARCH_SLUG } from '../kit/routes.ts';
 import { searchStrings } from './strings.ts';
 
 /** The results page's chunk (and with it nothing of the index yet) starts loading when the box gets focus. */
-const preloadSearchPage = () => void import('./search-page.tsx');
+const preloadSearchPage = () => {
+  // a preload only: the results page imports its chunk itself, and fails there if it must
+  importAgain(() => import('./search-page.tsx')).catch(() => undefined);
+};
 
 /**
  * The header's search box: a form that opens `/<lang>/search?q=…`. It holds no index: the

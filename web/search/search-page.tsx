@@ -1,3 +1,4 @@
+import { importAgain } from '../../shared/import-again.ts';
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useLang, useStrings, type Lang } from '../kit/lang-context.ts';
 import { appStrings } from '../kit/strings.ts';
@@ -14,9 +15,11 @@ const indexes = new Map<Lang, Promise<{ index: SearchIndex; search: typeof impor
 function loadIndex(lang: Lang) {
   let loading = indexes.get(lang);
   if (!loading) {
-    loading = Promise.all([import('virtual:wirelab-search-lessons'), import('../glossary/glossary-terms.ts'), import('./search-index.ts')]).then(
-      ([sections, glossary, searching]) => ({ index: searching.buildSearchIndex(lang, glossary.GLOSSARY, sections.default), search: searching.search }),
-    );
+    loading = Promise.all([
+      importAgain(() => import('virtual:wirelab-search-lessons')),
+      importAgain(() => import('../glossary/glossary-terms.ts')),
+      importAgain(() => import('./search-index.ts')),
+    ]).then(([sections, glossary, searching]) => ({ index: searching.buildSearchIndex(lang, glossary.GLOSSARY, sections.default), search: searching.search }));
     indexes.set(lang, loading);
   }
   return loading;
