@@ -90,6 +90,10 @@ describe('the lesson consoles across a restart of the server', () => {
     const pollPage = await chatPage.context().newPage();
     await pollPage.goto(`${origin}/ru/long-polling`);
     const poll = cell(pollPage, 'poll');
+    // The longest hold (30 s, not 10): the stop below must find the poll held by the server. A stop
+    // between two polls (the 204 of one, the next not yet there) refuses the next one's connection,
+    // and the console says "failed", not 503 (run 14 of 28 Nov, tests/README.md).
+    await poll.locator('[data-testid="poll-hold"]').fill('30');
     await poll.locator('[data-testid="poll-start"]').click();
     await poll.locator('[data-testid="poll-row"][data-outcome="waiting"]').waitFor(LIVE);
 
@@ -99,7 +103,8 @@ describe('the lesson consoles across a restart of the server', () => {
     await dashboard.locator('[data-testid="mqtt-connect"]').click();
     await expect.poll(() => attributeNow(dashboard.locator('[data-testid="mqtt-state"]'), 'data-state'), LIVE).toBe('connected');
 
-    // Ctrl-C.
+    // Ctrl-C, while the poll is held.
+    await expect.poll(() => server.app.heldPolls(), LIVE).toBe(1);
     const port = await lab.stop();
 
     // Socket.IO: the WebSocket's 1001 with its reason, worded as the server going away, as information.
