@@ -29,18 +29,32 @@ export function isModuleFetchFailure(error: unknown): boolean {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * `load()` (a dynamic import, `() => import('./part.tsx')`), called again while its chunk cannot
- * be fetched: after 0.5 s, 1, 2, 4, 8, then every 10 s, for up to two minutes; then its failure
- * is the caller's. Any other error is the caller's at once.
+ * `attempt()` until it succeeds, again while `mayTryAgain(error)` says its failure may pass: after
+ * 0.5 s, 1, 2, 4, 8, then every 10 s, for up to two minutes; then its failure is the caller's. The
+ * one schedule for what the page downloads again (a chunk's script here, its stylesheet in
+ * web/kit/stylesheet-retry.ts), so both parts of a chunk come back together.
  */
-export async function importAgain<T>(load: () => Promise<T>, wait: (ms: number) => Promise<void> = sleep, now: () => number = Date.now): Promise<T> {
+export async function tryAgainWhile<T>(
+  attempt: () => Promise<T>,
+  mayTryAgain: (error: unknown) => boolean,
+  wait: (ms: number) => Promise<void> = sleep,
+  now: () => number = Date.now,
+): Promise<T> {
   const started = now();
   for (let waitMs = FIRST_WAIT_MS; ; waitMs = Math.min(waitMs * 2, LONGEST_WAIT_MS)) {
     try {
-      return await load();
+      return await attempt();
     } catch (error) {
-      if (!isModuleFetchFailure(error) || now() - started + waitMs > GIVE_UP_AFTER_MS) throw error;
+      if (!mayTryAgain(error) || now() - started + waitMs > GIVE_UP_AFTER_MS) throw error;
       await wait(waitMs);
     }
   }
+}
+
+/**
+ * `load()` (a dynamic import, `() => import('./part.tsx')`), called again while its chunk cannot
+ * be fetched (tryAgainWhile's schedule). Any other error is the caller's at once.
+ */
+export function importAgain<T>(load: () => Promise<T>, wait?: (ms: number) => Promise<void>, now?: () => number): Promise<T> {
+  return tryAgainWhile(load, isModuleFetchFailure, wait, now);
 }

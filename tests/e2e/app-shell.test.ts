@@ -30,11 +30,13 @@ describe('the app shell', () => {
     // A chunk asked for while its instance dies behind the load balancer, or while the server
     // restarts, fails to download (classroom-failover-behind-haproxy: a student's lesson page went
     // blank so). Here the lesson's reader, its first cell's console and the inspector's resizer
-    // each fail once; openPage fails the test on any error the page leaves uncaught.
+    // each fail once, and the first two's stylesheets too (web/kit/stylesheet-retry.ts); openPage
+    // fails the test on any error the page leaves uncaught.
     const page = await openPage(lab.browser);
     const asked: Record<string, number> = {};
-    for (const part of ['lesson-reader', 'http-cell', 'dock-resizer']) {
-      await page.route(new RegExp(`/assets/${part}-[\\w-]{8}\\.js$`), async (route) => {
+    for (const part of ['lesson-reader.js', 'http-cell.js', 'dock-resizer.js', 'lesson-reader.css', 'http-cell.css']) {
+      const [name, extension] = part.split('.');
+      await page.route(new RegExp(`/assets/${name}-[\\w-]{8}\\.${extension}$`), async (route) => {
         asked[part] = (asked[part] ?? 0) + 1;
         if (asked[part] === 1) await route.abort('connectionreset');
         else await route.continue();
@@ -44,7 +46,27 @@ describe('the app shell', () => {
     await expect.poll(() => textNow(page.locator('main h1').first()), LIVE).toMatch(/REST/);
     await page.locator('.cell-slot [data-testid="cell"]').first().waitFor(LIVE);
     await page.locator('.dock-resizer').waitFor({ state: 'attached', ...LIVE });
-    expect(asked).toEqual({ 'lesson-reader': 2, 'http-cell': 2, 'dock-resizer': 2 });
+    await expect.poll(() => asked['http-cell.css'] ?? 0, LIVE).toBe(2);
+    expect(asked).toEqual({ 'lesson-reader.js': 2, 'http-cell.js': 2, 'dock-resizer.js': 2, 'lesson-reader.css': 2, 'http-cell.css': 2 });
+    // each stylesheet asked for again is in the document with its rules, once (the failed links
+    // stay, their sheets unreadable)
+    const loadedSheets = await page.evaluate(() =>
+      [...document.styleSheets]
+        .filter((sheet) => {
+          try {
+            return sheet.cssRules.length > 0;
+          } catch {
+            return false;
+          }
+        })
+        .map((sheet) => ({ href: sheet.href ?? '' })),
+    );
+    expect(
+      loadedSheets
+        .filter((sheet) => /\/assets\/(lesson-reader|http-cell)-/.test(sheet.href))
+        .map((sheet) => sheet.href.replace(/^.*\/assets\/([a-z-]+)-.*$/, '$1'))
+        .sort(),
+    ).toEqual(['http-cell', 'lesson-reader']);
     await page.context().close();
   });
 
