@@ -1,5 +1,6 @@
 /** Bytes written as hex pairs, spaces allowed anywhere: "01 02 ff", "0102FF". */
-export type HexParse = { ok: true; bytes: Uint8Array } | { ok: false; error: HexError };
+// bytes of an ArrayBuffer (never shared): what WebSocket.send and the other senders take (lib.dom's BufferSource)
+export type HexParse = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; error: HexError };
 
 export type HexError = { code: 'not-hex'; char: string; position: number } | { code: 'odd-digits'; digits: number } | { code: 'empty' };
 

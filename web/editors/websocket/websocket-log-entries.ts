@@ -8,7 +8,7 @@ import { GOING_AWAY } from '../../../wire/websocket/close-codes.ts';
 const say = bilingual(websocketConsoleStrings);
 
 /** What the WHATWG WebSocket API sends: text as UTF-8 (text frame), bytes as they are (binary frame). */
-export type Outgoing = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array };
+export type Outgoing = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array<ArrayBuffer> };
 
 /** The log's line for a message the server sent: text as it came, binary as hex. */
 export function receivedEntry(data: string | ArrayBuffer): NewLogEntry {
