@@ -5,7 +5,7 @@ import { runMarkHeader, webSocketKeyOf } from './wirelab-itself.ts';
 import type { Bilingual } from '../../shared/bilingual.ts';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { hex, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
+import { hex, NoAnswer, noteIfSilent, printable, withSeen, withTimeout, type SuiteContext } from './check-kit.ts';
 import { openGuardedSocket } from './connection.ts';
 import { OWN_SERVER_LIMITS } from './limits.ts';
 import { encodeFrame, splitFrames } from '../../wire/websocket/frame-codec.ts';
@@ -119,26 +119,36 @@ export class CheckedWebSocket {
   /**
    * The next frame that is not a server ping, or null when the connection ended first; fails
    * after `ms` (a check may wait less than its whole limit, e.g. for an event it will retry).
+   * A frame already queued is taken even when `ms` is 0. `wake`, when it aborts, ends the wait
+   * as if its time were up (NoAnswer): a deadline several waits share has moved (event-waits.ts);
+   * one aborted already is ignored.
    */
-  next(ms: number = OWN_SERVER_LIMITS.checkTimeoutMs): Promise<Frame | null> {
+  next(ms: number = OWN_SERVER_LIMITS.checkTimeoutMs, wake?: AbortSignal): Promise<Frame | null> {
     // A wait that timed out must not take the frame that comes later: the next wait gets it.
     let abandoned = false;
+    let taken: Frame | undefined;
     let settle: (frame: Frame | null) => void = () => undefined;
     const wait = new Promise<Frame | null>((resolve) => {
       settle = resolve;
       const attempt = () => {
         if (abandoned) return;
-        const frame = this.queue.shift();
-        if (frame) return resolve(frame);
+        taken = this.queue.shift();
+        if (taken) return resolve(taken);
         if (this.ended) return resolve(null);
         this.waiters.push(attempt);
       };
       attempt();
     });
-    return withTimeout(wait, ms, this.signal, NEXT_FRAME).catch((error: unknown) => {
+    // one already aborted is no news: it would end the wait at once and drop a frame taken meanwhile
+    if (wake?.aborted) wake = undefined;
+    const signal = wake ? AbortSignal.any([this.signal, wake]) : this.signal;
+    return withTimeout(wait, ms, signal, NEXT_FRAME).catch((error: unknown) => {
       abandoned = true;
       // settled, so that withTimeout lets go of its abort listener (waits that time out add up)
       settle(null);
+      // a frame taken in the moment the wait ended (a wake in the same turn) goes back for the next wait
+      if (taken) this.queue.unshift(taken);
+      if (wake?.aborted && !this.signal.aborted) throw new NoAnswer(ms, NEXT_FRAME);
       throw error;
     });
   }
