@@ -16,19 +16,15 @@ import {
   UserSchema,
   type User,
 } from '../../../proto/gen/wirelab/users/v1/users_pb.ts';
-import { defineSuite, failed, NoAnswer, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
+import { defineSuite, failed, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { markedUnique } from '../wirelab-itself.ts';
 import type { Target } from '../connection.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
-import { browserWouldDrop, frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Handshake } from '../websocket-client.ts';
+import { browserWouldDrop, frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Frame, type Handshake } from '../websocket-client.ts';
+import { EventWaits, firstOnEach, withinWindow } from '../event-waits.ts';
 import { SERVICE, STATUS, statusIs } from './grpc-calls.ts';
 
 export const EVENTS_PATH = '/events';
-/**
- * How long a check waits for an event it expects: on loopback or a LAN an event takes milliseconds,
- * and a server that never sends one costs each check this much (a check may wait twice in its 5 s).
- */
-const EVENT_WAIT_MS = 1_500;
 const CONTRACT = "Wirelab's grpc-websocket contract (contracts/own-server/PROTOCOL.md)";
 
 interface WsEvent {
@@ -44,6 +40,8 @@ interface GrpcWebSocketState {
   tried: { sent: string[]; got: string[] };
   /** Ids of the users the suite made, deleted by the clean-up. */
   made: number[];
+  /** How long the run's checks wait for an event, and what the run's waits so far saw (event-waits.ts). */
+  waits: EventWaits;
 }
 
 const wsContext = (context: SuiteContext, events: Target): SuiteContext => ({ ...context, target: events });
@@ -64,7 +62,7 @@ async function tryHandshake(context: SuiteContext, target: Target, tried: GrpcWe
 }
 
 async function findEvents(context: SuiteContext): Promise<GrpcWebSocketState> {
-  const state: GrpcWebSocketState = { events: null, handshake: null, tried: { sent: [], got: [] }, made: [] };
+  const state: GrpcWebSocketState = { events: null, handshake: null, tried: { sent: [], got: [] }, made: [], waits: new EventWaits() };
   const same = await tryHandshake(context, context.target, state.tried);
   if (same?.status === 101) {
     same.connection?.close();
@@ -83,38 +81,58 @@ const noEvents = (state: GrpcWebSocketState): Observation =>
     ru: `Нечего слушать: ни этот порт, ни следующий не ответили 101 на Upgrade по ${EVENTS_PATH} (см. первую проверку).`,
   });
 
-/** The next text message as JSON, 'closed' when the connection ended, 'timeout' past the deadline. */
-async function nextEvent(socket: CheckedWebSocket, deadline: number): Promise<WsEvent | 'closed' | 'timeout'> {
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return 'timeout';
-    const frame = await socket.next(remaining).catch((error: unknown) => {
-      if (error instanceof NoAnswer) return 'timeout' as const;
-      throw error;
-    });
-    if (frame === 'timeout') return frame;
-    if (!frame || frame.opcode === OPCODE.close) return 'closed';
-    if (frame.opcode !== OPCODE.text) continue;
-    const text = frame.payload.toString('utf8');
-    let json: WsEvent['json'];
-    try {
-      const parsed: unknown = JSON.parse(text);
-      json = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { text, json };
+/** A text message, with its JSON when it is an object; null for any other frame. */
+function readEvent(frame: Frame): WsEvent | null {
+  if (frame.opcode !== OPCODE.text) return null;
+  const text = frame.payload.toString('utf8');
+  let json: WsEvent['json'];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    json = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    json = undefined;
   }
+  return { text, json };
 }
 
-/** The first message `wanted` accepts within `ms`, skipping others; null when none came. */
-async function waitFor(socket: CheckedWebSocket, wanted: (event: WsEvent) => boolean, ms = EVENT_WAIT_MS): Promise<WsEvent | null> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const event = await nextEvent(socket, deadline);
-    if (event === 'closed' || event === 'timeout') return null;
-    if (wanted(event)) return event;
-  }
+/** What a socket's wait came to: the message (null if none came), and the wait it had, as a report says it. */
+interface EventWait {
+  event: WsEvent | null;
+  within: Bilingual;
+}
+
+/**
+ * The first message `wanted` accepts on each socket, skipping others, from now (so after the
+ * action that should make it): the run's window (the check's limit, or the short wait once a
+ * whole one saw nothing), and once one socket has it, 1.5 s more for the others (event-waits.ts).
+ * `on` names the sockets for a report ("on WebSocket 2").
+ */
+async function eventsOn(
+  state: GrpcWebSocketState,
+  sockets: CheckedWebSocket[],
+  wanted: (event: WsEvent) => boolean,
+  on: Bilingual[] = [],
+): Promise<EventWait[]> {
+  const waits = await firstOnEach(state.waits, sockets, (frame) => {
+    const event = readEvent(frame);
+    return event && wanted(event) ? event : null;
+  });
+  return waits.map(({ found, wait, after }) => ({
+    event: found,
+    within:
+      after === null
+        ? withinWindow(wait)
+        : {
+            en: `within ${wait.ms} ms of its arrival ${on[after]?.en ?? `on WebSocket ${after + 1}`}`,
+            ru: `за ${wait.ms}\u00a0мс после того, как пришло ${on[after]?.ru ?? `на WebSocket ${after + 1}`}`,
+          },
+  }));
+}
+
+/** The first message `wanted` accepts on one socket (see eventsOn). */
+async function eventOn(state: GrpcWebSocketState, socket: CheckedWebSocket, wanted: (event: WsEvent) => boolean): Promise<EventWait> {
+  const [awaited] = await eventsOn(state, [socket], wanted);
+  return awaited!;
 }
 
 const eventUser = (event: WsEvent | null) => {
@@ -211,12 +229,21 @@ const TO = {
   first: { en: ' to WebSocket 1', ru: ' на WebSocket 1' },
   second: { en: ' to WebSocket 2', ru: ' на WebSocket 2' },
   sender: { en: ' to the sender', ru: ' отправителю' },
-  stillOpen: { en: ' to the WebSocket still open', ru: ' на WebSocket, который остался открытым' },
+  // the comma closes the clause before "за N мс" follows
+  stillOpen: { en: ' to the WebSocket still open', ru: ' на WebSocket, который остался открытым,' },
 } satisfies Record<string, Bilingual>;
 
-const noEventFor = (email: string, ms: number, to: Bilingual = { en: '', ru: '' }): Bilingual => ({
-  en: `no {"type":"user.created"} event with "email": "${email}" came${to.en} within ${ms} ms`,
-  ru: `событие {"type":"user.created"} с "email": "${email}" не пришло${to.ru} за ${ms}\u00a0мс`,
+/** Where an event came first, for the others' shorter wait ("within 1500 ms of its arrival on WebSocket 1"). */
+const ON = {
+  first: { en: 'on WebSocket 1', ru: 'на WebSocket 1' },
+  second: { en: 'on WebSocket 2', ru: 'на WebSocket 2' },
+  sender: { en: 'at the sender', ru: 'отправителю' },
+} satisfies Record<string, Bilingual>;
+
+/** `within`: the wait the socket had, as eventsOn says it ("within 5000 ms"). */
+const noEventFor = (email: string, within: Bilingual, to: Bilingual = { en: '', ru: '' }): Bilingual => ({
+  en: `no {"type":"user.created"} event with "email": "${email}" came${to.en} ${within.en}`,
+  ru: `событие {"type":"user.created"} с "email": "${email}" не пришло${to.ru} ${within.ru}`,
 });
 
 /** Keys of the event's user that proto3 JSON would have written in lowerCamelCase. */
@@ -274,11 +301,11 @@ const handshakeChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const created = await createOverGrpc(context, state, 'Wirelab event check', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
-        const event = await waitFor(socket!, createdWithEmail(email));
+        const { event, within } = await eventOn(state, socket!, createdWithEmail(email));
         const user = eventUser(event);
         return [
           createdOk(created),
-          [event !== null, noEventFor(email, EVENT_WAIT_MS)],
+          [event !== null, noEventFor(email, within)],
           [
             user?.id === created.user?.id && user?.name === created.user?.name,
             {
@@ -309,12 +336,13 @@ const handshakeChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const created = await createOverGrpc(context, state, 'Wirelab JSON check', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
-        const user = eventUser(await waitFor(socket!, createdWithEmail(email)));
+        const { event, within } = await eventOn(state, socket!, createdWithEmail(email));
+        const user = eventUser(event);
         const snake = user ? snakeKeys(user) : [];
         const differences = user && created.user ? fieldDifferences(toJson(UserSchema, created.user) as JsonObject, user) : [];
         return [
           createdOk(created),
-          [user !== undefined, noEventFor(email, EVENT_WAIT_MS)],
+          [user !== undefined, noEventFor(email, within)],
           [
             snake.length === 0,
             {
@@ -355,11 +383,11 @@ const fanOutChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const created = await createOverGrpc(context, state, 'Wirelab broadcast check', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
-        const [toFirst, toSecond] = await Promise.all([waitFor(first!, createdWithEmail(email)), waitFor(second!, createdWithEmail(email))]);
+        const [toFirst, toSecond] = await eventsOn(state, [first!, second!], createdWithEmail(email), [ON.first, ON.second]);
         return [
           createdOk(created),
-          [toFirst !== null, noEventFor(email, EVENT_WAIT_MS, TO.first)],
-          [toSecond !== null, noEventFor(email, EVENT_WAIT_MS, TO.second)],
+          [toFirst!.event !== null, noEventFor(email, toFirst!.within, TO.first)],
+          [toSecond!.event !== null, noEventFor(email, toSecond!.within, TO.second)],
         ];
       }),
   },
@@ -387,12 +415,14 @@ const fanOutChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const email = tag(context, 'after');
         const created = await createOverGrpc(context, state, 'Wirelab after refusal', email);
         calls.push(created.answer);
-        const first = await waitFor(socket!, (event) => event.json?.type === 'user.created');
+        // the first user.created after the refusal is judged, whenever it comes: waiting longer
+        // for it cannot let the refused user's event through (it would come first)
+        const { event: first, within } = await eventOn(state, socket!, (event) => event.json?.type === 'user.created');
         const firstEmail = eventUser(first)?.email;
         return [
           statusIs(refused.answer, STATUS.INVALID_ARGUMENT),
           createdOk(created),
-          [first !== null, noEventFor(email, EVENT_WAIT_MS)],
+          [first !== null, noEventFor(email, within)],
           [
             firstEmail === email,
             {
@@ -424,7 +454,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
       withSockets(context, state, 1, async ([socket], calls) => {
         const email = tag(context, 'ws');
         sendJson(socket!, { type: 'user.create', user: { name: 'Wirelab WebSocket user', email } });
-        const answer = await waitFor(socket!, (event) => createdWithEmail(email)(event) || event.json?.type === 'error');
+        const { event: answer, within } = await eventOn(state, socket!, (event) => createdWithEmail(email)(event) || event.json?.type === 'error');
         const found = await getByEmail(context, email);
         calls.push(found.answer);
         if (found.user) state.made.push(found.user.id);
@@ -434,7 +464,7 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
             found.user?.name === 'Wirelab WebSocket user',
             { en: `GetUser's user is named ${JSON.stringify(found.user?.name)}`, ru: `у пользователя из GetUser имя ${JSON.stringify(found.user?.name)}` },
           ],
-          [answer?.json?.type === 'user.created', noEventFor(email, EVENT_WAIT_MS, TO.sender)],
+          [answer?.json?.type === 'user.created', noEventFor(email, within, TO.sender)],
         ];
       }),
   },
@@ -456,12 +486,12 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
       withSockets(context, state, 2, async ([sender, other]) => {
         const email = tag(context, 'ws-both');
         sendJson(sender!, { type: 'user.create', user: { name: 'Wirelab WebSocket broadcast', email } });
-        const [toSender, toOther] = await Promise.all([waitFor(sender!, createdWithEmail(email)), waitFor(other!, createdWithEmail(email))]);
-        const id = eventUser(toOther ?? toSender)?.id;
+        const [toSender, toOther] = await eventsOn(state, [sender!, other!], createdWithEmail(email), [ON.sender, ON.second]);
+        const id = eventUser(toOther!.event ?? toSender!.event)?.id;
         if (typeof id === 'number') state.made.push(id);
         return [
-          [toOther !== null, noEventFor(email, EVENT_WAIT_MS, TO.second)],
-          [toSender !== null, noEventFor(email, EVENT_WAIT_MS, TO.sender)],
+          [toOther!.event !== null, noEventFor(email, toOther!.within, TO.second)],
+          [toSender!.event !== null, noEventFor(email, toSender!.within, TO.sender)],
           [
             typeof id === 'number' && id > 0,
             { en: `the event's user has no id (${JSON.stringify(id)})`, ru: `у пользователя в событии нет id (${JSON.stringify(id)})` },
@@ -490,18 +520,22 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
       withSockets(context, state, 1, async ([socket], calls) => {
         const badEmail = tag(context, 'ws-bad');
         sendJson(socket!, { type: 'user.create', user: { name: '', email: badEmail } });
-        const error = await waitFor(socket!, (event) => event.json?.type === 'error' || createdWithEmail(badEmail)(event));
+        const { event: error, within: errorWithin } = await eventOn(
+          state,
+          socket!,
+          (event) => event.json?.type === 'error' || createdWithEmail(badEmail)(event),
+        );
         const errorAnswered: Expectation = [
           error?.json?.type === 'error' && error.json.code === 'INVALID_ARGUMENT',
           {
-            en: `the answer was ${error ? error.text : 'nothing'}, not {"type":"error","code":"INVALID_ARGUMENT","message":…}`,
-            ru: `ответ — ${error ? error.text : 'ничего'}, а не {"type":"error","code":"INVALID_ARGUMENT","message":…}`,
+            en: `the answer was ${error ? error.text : `nothing ${errorWithin.en}`}, not {"type":"error","code":"INVALID_ARGUMENT","message":…}`,
+            ru: `ответ — ${error ? error.text : `ничего ${errorWithin.ru}`}, а не {"type":"error","code":"INVALID_ARGUMENT","message":…}`,
           },
         ];
         if (!errorAnswered[0]) return [errorAnswered];
         const email = tag(context, 'ws-good');
         sendJson(socket!, { type: 'user.create', user: { name: 'Wirelab after a bad message', email } });
-        const good = await waitFor(socket!, createdWithEmail(email));
+        const { event: good, within } = await eventOn(state, socket!, createdWithEmail(email));
         const id = eventUser(good)?.id;
         if (typeof id === 'number') state.made.push(id);
         const found = await getByEmail(context, badEmail);
@@ -512,8 +546,8 @@ const webSocketToGrpcChecks: CheckDefinition<GrpcWebSocketState>[] = [
           [
             good !== null,
             {
-              en: `after the error, ${noEventFor(email, EVENT_WAIT_MS).en}: the connection no longer works`,
-              ru: `после ошибки ${noEventFor(email, EVENT_WAIT_MS).ru}: соединение больше не работает`,
+              en: `after the error, ${noEventFor(email, within).en}: the connection no longer works`,
+              ru: `после ошибки ${noEventFor(email, within).ru}: соединение больше не работает`,
             },
           ],
           statusIs(found.answer, STATUS.NOT_FOUND),
@@ -581,8 +615,8 @@ const closingChecks: CheckDefinition<GrpcWebSocketState>[] = [
         const created = await createOverGrpc(context, state, 'Wirelab after a close', email);
         calls.push(created.answer);
         if (!createdOk(created)[0]) return [createdOk(created)];
-        const event = await waitFor(open!, createdWithEmail(email));
-        return [createdOk(created), [event !== null, noEventFor(email, EVENT_WAIT_MS, TO.stillOpen)]];
+        const { event, within } = await eventOn(state, open!, createdWithEmail(email));
+        return [createdOk(created), [event !== null, noEventFor(email, within, TO.stillOpen)]];
       }),
   },
 ];

@@ -38,7 +38,11 @@ export type GrpcWebSocketFault =
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 
-export async function startGrpcWebSocketFixture(fault: GrpcWebSocketFault = ''): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * `slowMs`: every message the WebSocket sends (events and error answers) leaves that much after
+ * its cause, as from an honest server on a loaded laptop; 0 sends at once.
+ */
+export async function startGrpcWebSocketFixture(fault: GrpcWebSocketFault = '', slowMs = 0): Promise<{ port: number; close(): Promise<void> }> {
   const users = new Map<number, User>();
   let nextId = 1;
   const clients = new Set<WebSocket>();
@@ -50,10 +54,13 @@ export async function startGrpcWebSocketFixture(fault: GrpcWebSocketFault = ''):
     const { createdAt, updatedAt, ...rest } = json;
     return { ...rest, status: user.status, roles: user.roles, created_at: createdAt ?? null, updated_at: updatedAt ?? null };
   };
+  const later = (send: () => void) => (slowMs > 0 ? void setTimeout(send, slowMs) : send());
   const publish = (user: User) => {
     const text = JSON.stringify({ type: 'user.created', user: userJson(user) });
     const listeners = fault === 'last-client-only' ? (lastClient ? [lastClient] : []) : [...clients];
-    for (const client of listeners) if (client.readyState === WebSocket.OPEN) client.send(text);
+    later(() => {
+      for (const client of listeners) if (client.readyState === WebSocket.OPEN) client.send(text);
+    });
   };
   const validate = (request: CreateUserRequest) => {
     if (!request.name.trim() || !EMAIL.test(request.email))
@@ -117,7 +124,8 @@ export async function startGrpcWebSocketFixture(fault: GrpcWebSocketFault = ''):
       publish(store(request));
     } catch (error) {
       if (fault === 'ws-error-closes') return socket.close(1011, 'internal error');
-      socket.send(JSON.stringify({ type: 'error', code: 'INVALID_ARGUMENT', message: (error as Error).message }));
+      const text = JSON.stringify({ type: 'error', code: 'INVALID_ARGUMENT', message: (error as Error).message });
+      later(() => socket.readyState === WebSocket.OPEN && socket.send(text));
     }
   };
 
