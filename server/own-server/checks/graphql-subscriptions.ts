@@ -6,15 +6,18 @@ import type { Bilingual } from '../../../shared/bilingual.ts';
 import { failed, notOffered, verdict, withSeen, type CheckDefinition, type Observation, type SuiteContext, type Expectation } from '../check-kit.ts';
 import { closedWith, dig, openTransport, TRANSPORT_WS, type ReadOutcome, type TransportMessage, type TransportSession } from '../graphql-client.ts';
 import { browserWouldDrop, type Handshake } from '../websocket-client.ts';
-import { createUserByMutation, type GraphqlState } from './graphql-users.ts';
+import { withinWindow, type EventWaits, type EventWindow } from '../event-waits.ts';
+import { createUserByMutation, type GraphqlState, type MadeUser } from './graphql-users.ts';
 import { TRANSPORT_WS_CLOSE } from '../../../wire/graphql/transport-ws-messages.ts';
 
 const USER_CHANGED = 'subscription { userChanged { kind id user { email } } }';
 const PROTOCOL_MD = 'graphql-ws PROTOCOL.md';
 
-/** A subscription may start a moment after its subscribe message (no message says it has): one more event then. */
-const EVENT_ATTEMPTS = 3;
-const EVENT_WAIT_MS = 1_500;
+/**
+ * A subscription may start a moment after its subscribe message (no message says it has): while
+ * no event came, another user every shortEventWaitMs (1.5 s), up to this many.
+ */
+export const EVENT_ATTEMPTS = 3;
 
 function notUpgraded(handshake: Handshake): Observation {
   return notOffered(handshake.sent, handshake.got, {
@@ -60,37 +63,88 @@ async function initialised(session: TransportSession): Promise<Expectation[] | n
   return ack.found ? null : [[false, noAck(ack)]];
 }
 
-const carriesEmail = (id: string, email: string) => (message: TransportMessage) =>
-  message.id === id &&
-  (message.type === 'error' ||
-    message.type === 'complete' ||
-    (message.type === 'next' && dig(message.payload, 'data', 'userChanged', 'user', 'email') === email));
+const emailOf = (message: TransportMessage) => dig(message.payload, 'data', 'userChanged', 'user', 'email');
 
-/**
- * Creates users over HTTP until the subscription `id` carries one (a subscription may go live a
- * moment after its subscribe), or the connection ends. The HTTP exchanges go into `http`.
- */
-async function eventFor(
-  context: SuiteContext,
-  state: GraphqlState,
-  session: TransportSession,
-  id: string,
-  http: string[],
-): Promise<{ outcome: ReadOutcome; seen: TransportMessage[] }> {
-  const seen: TransportMessage[] = [];
-  let outcome: ReadOutcome = { found: null, seen, closeCode: null, ended: false, timedOut: true };
-  for (let attempt = 0; attempt < EVENT_ATTEMPTS && !outcome.found && outcome.timedOut; attempt += 1) {
-    const user = await createUserByMutation(context, state, `event-${attempt}`);
-    if (user.answer) http.push(`${user.answer.sent}\n\n${user.answer.got}`);
-    if (!user.id) return { outcome: { ...outcome, timedOut: false }, seen };
-    outcome = await session.readUntil(carriesEmail(id, user.email), EVENT_WAIT_MS);
-    seen.push(...outcome.seen);
-  }
-  return { outcome, seen };
+/** The subscription `id`'s error or complete, or its "next" carrying one of `emails` (read as the array grows). */
+const carriesOneOf = (id: string, emails: readonly string[]) => (message: TransportMessage) =>
+  message.id === id && (message.type === 'error' || message.type === 'complete' || (message.type === 'next' && emails.includes(emailOf(message) as string)));
+
+/** What eventFor came to: how reading ended, every message read, the users it made, the window it had. */
+export interface SubscriptionEvent {
+  outcome: ReadOutcome;
+  seen: TransportMessage[];
+  /** The emails of the users it created, in order. */
+  emails: string[];
+  window: EventWindow;
 }
 
-function nextArrived(outcome: ReadOutcome, id: string): Expectation[] {
+/**
+ * Creates users (`create`: over HTTP, the exchanges into `http`) until the subscription `id`
+ * carries one, the connection ends, or the window runs out: the run's window (the check's limit,
+ * or the short wait once a whole one saw no event; event-waits.ts) from the first user's answer,
+ * each user at least shortEventWaitMs of its own. While nothing came, another user every
+ * shortEventWaitMs, up to EVENT_ATTEMPTS: a subscription may go live a moment after its subscribe
+ * (no message says when), and then only a later user reaches it. A "next" carrying any of them
+ * counts, so an event that is merely slow is still taken, whichever user it was for.
+ */
+export async function eventFor(
+  waits: EventWaits,
+  session: Pick<TransportSession, 'readUntil'>,
+  id: string,
+  create: (tag: string) => Promise<MadeUser>,
+  http: string[],
+): Promise<SubscriptionEvent> {
+  const window = waits.window();
+  const step = waits.limits.shortEventWaitMs;
+  const seen: TransportMessage[] = [];
+  const emails: string[] = [];
+  let outcome: ReadOutcome = { found: null, seen, closeCode: null, ended: false, timedOut: true };
+  let deadline = 0;
+  let nextUserAt = 0;
+  let creating = true;
+  for (;;) {
+    if (creating && Date.now() >= nextUserAt) {
+      const user = await create(`event-${emails.length}`);
+      if (user.answer) http.push(`${user.answer.sent}\n\n${user.answer.got}`);
+      // no user, no event to wait for
+      if (!user.id && emails.length === 0) return { outcome: { ...outcome, timedOut: false }, seen, emails, window };
+      if (user.id) {
+        emails.push(user.email);
+        const answered = Date.now();
+        deadline = Math.max(emails.length === 1 ? answered + window.ms : deadline, answered + step);
+        nextUserAt = answered + step;
+      }
+      creating = user.id !== null && emails.length < EVENT_ATTEMPTS;
+    }
+    const until = creating ? Math.min(deadline, nextUserAt) : deadline;
+    // past the deadline still one look: a message already queued came in time, our turn was late
+    const read = await session.readUntil(carriesOneOf(id, emails), Math.max(0, until - Date.now()));
+    seen.push(...read.seen);
+    outcome = { ...read, seen };
+    if (!read.timedOut || Date.now() >= deadline) break;
+  }
+  waits.ended(window, outcome.found?.type === 'next' ? 'arrived' : outcome.timedOut ? 'timed-out' : 'other');
+  return { outcome, seen, emails, window };
+}
+
+/** The users a check makes, with the mutation of graphql-users.ts. */
+const creator = (context: SuiteContext, state: GraphqlState) => (tag: string) => createUserByMutation(context, state, tag);
+
+/** How long eventFor waited, for a report: " within 5000 ms of the first createUser's answer (3 users created, one every 1500 ms)". */
+function waited({ window, emails }: SubscriptionEvent, step: number): Bilingual {
+  const within = withinWindow(window, { en: " of the first createUser's answer", ru: ' после ответа на первый createUser' });
+  const users =
+    emails.length > 1
+      ? { en: ` (${emails.length} users created, one every ${step} ms)`, ru: ` (создано пользователей: ${emails.length}, по одному каждые ${step}\u00a0мс)` }
+      : { en: '', ru: '' };
+  return { en: ` ${within.en}${users.en}`, ru: ` ${within.ru}${users.ru}` };
+}
+
+function nextArrived(event: SubscriptionEvent, id: string, state: GraphqlState): Expectation[] {
+  const { outcome } = event;
   const kind = outcome.found?.type;
+  const closed = outcome.closeCode !== null ? { en: ` (closed with ${outcome.closeCode})`, ru: ` (закрыто с кодом ${outcome.closeCode})` } : { en: '', ru: '' };
+  const within = outcome.timedOut ? waited(event, state.waits.limits.shortEventWaitMs) : { en: '', ru: '' };
   return [
     [
       kind !== 'error',
@@ -102,8 +156,8 @@ function nextArrived(outcome: ReadOutcome, id: string): Expectation[] {
     [
       kind === 'next',
       {
-        en: `no "next" for "${id}" carrying the created user${outcome.closeCode !== null ? ` (closed with ${outcome.closeCode})` : ''}`,
-        ru: `не пришёл "next" для "${id}" с созданным пользователем${outcome.closeCode !== null ? ` (закрыто с кодом ${outcome.closeCode})` : ''}`,
+        en: `no "next" for "${id}" carrying a created user${closed.en}${within.en}`,
+        ru: `не пришёл "next" для "${id}" с созданным пользователем${closed.ru}${within.ru}`,
       },
     ],
     [
@@ -163,8 +217,8 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
         const refused = await initialised(session);
         if (refused) return refused;
         session.send({ id: 'wirelab-next', type: 'subscribe', payload: { query: USER_CHANGED } });
-        const { outcome } = await eventFor(context, state, session, 'wirelab-next', http);
-        return nextArrived(outcome, 'wirelab-next');
+        const event = await eventFor(state.waits, session, 'wirelab-next', creator(context, state), http);
+        return nextArrived(event, 'wirelab-next', state);
       }),
   },
   {
@@ -186,8 +240,8 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
         const refused = await initialised(session);
         if (refused) return refused;
         session.send({ id: 'wirelab-stopped', type: 'subscribe', payload: { query: USER_CHANGED } });
-        const live = await eventFor(context, state, session, 'wirelab-stopped', http);
-        if (live.outcome.found?.type !== 'next') return nextArrived(live.outcome, 'wirelab-stopped');
+        const live = await eventFor(state.waits, session, 'wirelab-stopped', creator(context, state), http);
+        if (live.outcome.found?.type !== 'next') return nextArrived(live, 'wirelab-stopped', state);
         session.send({ id: 'wirelab-stopped', type: 'complete' });
         session.send({ id: 'wirelab-live', type: 'subscribe', payload: { query: USER_CHANGED } });
         // A ping before the next user: its pong says the server has read the complete. Without it
@@ -196,16 +250,23 @@ const liveChecks: CheckDefinition<GraphqlState>[] = [
         session.send({ type: 'ping' });
         const read = await session.readUntil((message) => message.type === 'pong');
         if (!read.found) return [[false, { en: 'no pong came back after complete', ru: 'после complete не пришёл pong' }]];
-        const { outcome, seen } = await eventFor(context, state, session, 'wirelab-live', http);
+        const event = await eventFor(state.waits, session, 'wirelab-live', creator(context, state), http);
         // A second event behind the first: a server that sends each subscription's events from a
         // task of its own (Go's goroutines) may send the first event's stray "next" after a pong,
         // but not after the next event has reached the live subscription and a pong behind it.
-        const second = outcome.found?.type === 'next' ? await eventFor(context, state, session, 'wirelab-live', http) : { seen: [] };
+        const second =
+          event.outcome.found?.type === 'next' ? await eventFor(state.waits, session, 'wirelab-live', creator(context, state), http) : { seen: [] };
         session.send({ type: 'ping' });
         const barrier = await session.readUntil((message) => message.type === 'pong');
-        const stray = [...seen, ...second.seen, ...barrier.seen].some((message) => message.id === 'wirelab-stopped' && message.type === 'next');
+        // A user made before the complete was read (a second one while the first one's event was
+        // slow) may still reach wirelab-stopped, as late as that: it was live then. Any other
+        // "next" for it is a stray; a server that ignores complete sends one for the users made after.
+        const madeWhileLive = new Set<unknown>(live.emails);
+        const stray = [...event.seen, ...second.seen, ...barrier.seen].some(
+          (message) => message.id === 'wirelab-stopped' && message.type === 'next' && !madeWhileLive.has(emailOf(message)),
+        );
         return [
-          ...nextArrived(outcome, 'wirelab-live'),
+          ...nextArrived(event, 'wirelab-live', state),
           [!stray, { en: '"next" came for wirelab-stopped after its complete', ru: 'для wirelab-stopped пришёл "next" после его complete' }],
         ];
       }),

@@ -1,6 +1,7 @@
 // What the GraphQL suite's checks share: the users it creates with a mutation (and deletes in
 // its clean-up), apart from the checks so both halves of the suite can import it.
 import type { SuiteContext } from '../check-kit.ts';
+import type { EventWaits } from '../event-waits.ts';
 import { markedUnique } from '../wirelab-itself.ts';
 import { dig, postGraphql, type GraphqlAnswer } from '../graphql-client.ts';
 
@@ -16,6 +17,8 @@ export interface GraphqlState {
   made: MadeUser;
   /** Every user id the suite created (the subscription checks make more): cleanUp deletes them. */
   createdIds: string[];
+  /** How long the run's subscription checks wait for an event, and what their waits so far saw (event-waits.ts). */
+  waits: EventWaits;
 }
 
 /** The contract's user limit is 8 levels (server/protocols/graphql/limits.ts); this is two more. */

@@ -10,6 +10,7 @@ import { auditChecks } from './graphql-audits.ts';
 import { httpRuleChecks } from './graphql-http-rules.ts';
 import { subscriptionChecks } from './graphql-subscriptions.ts';
 import { createUserByMutation, idOf, TOO_DEEP, type GraphqlState, type MadeUser } from './graphql-users.ts';
+import { EventWaits } from '../event-waits.ts';
 
 const noUser = (user: MadeUser): Observation =>
   failed('', user.error ?? user.answer?.got ?? '', {
@@ -295,7 +296,7 @@ const errorChecks: CheckDefinition<GraphqlState>[] = [
 
 export const graphqlSuite = defineSuite<GraphqlState>({
   async prepare(context) {
-    const state: GraphqlState = { made: { id: null, email: '', answer: null }, createdIds: [] };
+    const state: GraphqlState = { made: { id: null, email: '', answer: null }, createdIds: [], waits: new EventWaits() };
     state.made = await createUserByMutation(context, state, 'made');
     return state;
   },
