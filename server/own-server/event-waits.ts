@@ -1,8 +1,8 @@
 // How long a check waits for an event the student's server pushes (a WebSocket message, a GraphQL
 // subscription's "next"), and how a report says what it waited. Three rules, each for a reason:
 // - an event a check expects gets the check's whole limit (checkTimeoutMs) from the action that
-//   should make it: an honest server on a loaded laptop may take seconds to act, and a fixed
-//   1.5 s failed a correct server so (at load 7.7 on two cores);
+//   should make it: an honest server on a loaded laptop may take seconds to act (the waits were
+//   a fixed 1.5 s);
 // - once one client of several has the event, the others get shortEventWaitMs from that arrival:
 //   a server tells its clients in one go, so a server that tells only one fails fast, and frames
 //   that arrived meanwhile are queued (CheckedWebSocket), not lost;

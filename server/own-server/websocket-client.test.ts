@@ -1,6 +1,7 @@
 // The hand-written WebSocket client: it offers a subprotocol when asked, and a wait that timed
 // out does not take the frame that arrives after it (the GraphQL event checks wait briefly and
-// retry, so a lost frame would be an event never seen).
+// retry, so a lost frame would be an event never seen); a ping's round trip takes its own pong
+// alone out of the queue.
 import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { createAddressGuard } from './address-guard.ts';
 import type { SuiteContext } from './check-kit.ts';
 import { ConnectionBudget } from './connection.ts';
 import { OPCODE, openWebSocket } from './websocket-client.ts';
+import { encodeFrame, splitFrames } from '../../wire/websocket/frame-codec.ts';
 
 let server: Server;
 let port: number;
@@ -51,6 +53,46 @@ describe('openWebSocket and CheckedWebSocket', () => {
       const frame = await socket.next(1_000);
       expect(frame?.opcode).toBe(OPCODE.text);
       expect(frame?.payload.toString()).toBe('hi');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('a round trip: true at its own pong, which alone leaves the queue; the frames around it stay, in order', async () => {
+    const handshake = await openWebSocket(context(), '/events');
+    const socket = handshake.connection!;
+    try {
+      const server = lastSocket!;
+      server.on('data', (chunk: Buffer) => {
+        for (const frame of splitFrames(chunk).frames) {
+          if (frame.opcode !== OPCODE.ping) continue;
+          // a stranger's pong first (not ours), then text, our pong, text
+          server.write(encodeFrame({ opcode: OPCODE.pong, payload: Buffer.from('not-ours'), maskKey: null }));
+          server.write(encodeFrame({ opcode: OPCODE.text, payload: Buffer.from('before'), maskKey: null }));
+          server.write(encodeFrame({ opcode: OPCODE.pong, payload: frame.payload, maskKey: null }));
+          server.write(encodeFrame({ opcode: OPCODE.text, payload: Buffer.from('after'), maskKey: null }));
+        }
+      });
+      expect(await socket.roundTrip(2_000)).toBe(true);
+      const left = [await socket.next(1_000), await socket.next(1_000)];
+      expect(left.map((frame) => [frame?.opcode, frame?.payload.toString()])).toEqual([
+        [OPCODE.pong, 'not-ours'],
+        [OPCODE.text, 'before'],
+      ]);
+      expect((await socket.next(1_000))?.payload.toString()).toBe('after');
+      expect(socket.log.filter((line) => line.startsWith('→ ping'))).toHaveLength(1);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('a round trip with no pong: false once its time is up, and a frame after it is still read', async () => {
+    const handshake = await openWebSocket(context(), '/events');
+    const socket = handshake.connection!;
+    try {
+      expect(await socket.roundTrip(50)).toBe(false);
+      lastSocket!.write(encodeFrame({ opcode: OPCODE.text, payload: Buffer.from('late'), maskKey: null }));
+      expect((await socket.next(1_000))?.payload.toString()).toBe('late');
     } finally {
       socket.close();
     }

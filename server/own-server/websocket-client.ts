@@ -61,6 +61,7 @@ export function frameCloseCode(frame: Frame | null): number | null {
 }
 
 const NEXT_FRAME = { en: 'the next WebSocket frame', ru: 'следующий кадр WebSocket' };
+const NEXT_PONG = { en: 'a pong to our ping', ru: 'pong на наш ping' };
 
 /** An open connection after a handshake: frames in, frames out, a log of both for the report. */
 export class CheckedWebSocket {
@@ -68,6 +69,7 @@ export class CheckedWebSocket {
   private pending: Buffer = Buffer.alloc(0);
   private readonly queue: Frame[] = [];
   private waiters: Array<() => void> = [];
+  private roundTrips = 0;
   ended = false;
   /** The first frame the server masked, as the log shows it: a browser fails the connection there (§5.1). */
   maskedFrame: string | null = null;
@@ -149,6 +151,42 @@ export class CheckedWebSocket {
       // a frame taken in the moment the wait ended (a wake in the same turn) goes back for the next wait
       if (taken) this.queue.unshift(taken);
       if (wake?.aborted && !this.signal.aborted) throw new NoAnswer(ms, NEXT_FRAME);
+      throw error;
+    });
+  }
+
+  /**
+   * A ping, and its pong back within `ms`: true once the server has read this connection (RFC 6455
+   * §5.5.2 has it answer), false when no pong came in time or the connection ended. The pong is
+   * taken out of the queue; every other frame stays where it was, in order. A server sets a
+   * connection up after its 101 (a Go handler adds it to its listeners once Upgrade returns): a
+   * check that acts the moment the handshake is back can beat that on a busy machine, and an
+   * event sent to every listener then misses one that was already connected.
+   */
+  roundTrip(ms: number): Promise<boolean> {
+    const payload = Buffer.from(`wirelab-ready-${++this.roundTrips}`);
+    let abandoned = false;
+    let settle: (ponged: boolean) => void = () => undefined;
+    const pong = new Promise<boolean>((resolve) => {
+      settle = resolve;
+      const attempt = () => {
+        if (abandoned) return;
+        const index = this.queue.findIndex((frame) => frame.opcode === OPCODE.pong && frame.payload.equals(payload));
+        if (index >= 0) {
+          this.queue.splice(index, 1);
+          return resolve(true);
+        }
+        if (this.ended) return resolve(false);
+        this.waiters.push(attempt);
+      };
+      attempt();
+    });
+    this.send({ opcode: OPCODE.ping, payload });
+    return withTimeout(pong, ms, this.signal, NEXT_PONG).catch((error: unknown) => {
+      abandoned = true;
+      // settled, so that withTimeout lets go of its abort listener
+      settle(false);
+      if (error instanceof NoAnswer) return false;
       throw error;
     });
   }

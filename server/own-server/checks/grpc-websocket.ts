@@ -22,6 +22,7 @@ import type { Target } from '../connection.ts';
 import { grpcCall, type GrpcAnswer } from '../grpc-client.ts';
 import { browserWouldDrop, frameCloseCode, OPCODE, openWebSocket, type CheckedWebSocket, type Frame, type Handshake } from '../websocket-client.ts';
 import { EventWaits, firstOnEach, withinWindow } from '../event-waits.ts';
+import { OWN_SERVER_LIMITS } from '../limits.ts';
 import { SERVICE, STATUS, statusIs } from './grpc-calls.ts';
 
 export const EVENTS_PATH = '/events';
@@ -179,10 +180,11 @@ async function withSockets(
         );
       }
     }
-    const expectations = await talk(
-      handshakes.map((handshake) => handshake.connection!),
-      calls,
-    );
+    const sockets = handshakes.map((handshake) => handshake.connection!);
+    // each connection set up on the server's side before the check acts (websocket-client.ts,
+    // roundTrip): a server that answers no ping only waits this long, and is judged as before
+    await Promise.all(sockets.map((socket) => socket.roundTrip(OWN_SERVER_LIMITS.shortEventWaitMs)));
+    const expectations = await talk(sockets, calls);
     return verdict(seen().sent, seen().got, expectations);
   } catch (error) {
     throw withSeen(error, seen());
@@ -609,8 +611,7 @@ const closingChecks: CheckDefinition<GrpcWebSocketState>[] = [
         dropped!.close();
         await droppedGone;
         // the server learns of the dropped one when its TCP ends: a round trip on the open one lets it
-        open!.send({ opcode: OPCODE.ping, payload: Buffer.from('sync') });
-        await open!.next();
+        await open!.roundTrip(OWN_SERVER_LIMITS.checkTimeoutMs);
         const email = tag(context, 'after-close');
         const created = await createOverGrpc(context, state, 'Wirelab after a close', email);
         calls.push(created.answer);

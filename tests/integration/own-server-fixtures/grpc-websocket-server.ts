@@ -38,11 +38,21 @@ export type GrpcWebSocketFault =
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 
-/**
- * `slowMs`: every message the WebSocket sends (events and error answers) leaves that much after
- * its cause, as from an honest server on a loaded laptop; 0 sends at once.
- */
-export async function startGrpcWebSocketFixture(fault: GrpcWebSocketFault = '', slowMs = 0): Promise<{ port: number; close(): Promise<void> }> {
+/** How an honest server on a loaded laptop may be slow; every field 0 (the default): at once. */
+export interface FixtureSlowness {
+  /** Every message the WebSocket sends (events and error answers) leaves that much after its cause. */
+  slowMs?: number;
+  /**
+   * A connection joins the listeners that much after its 101, and reads nothing before (its pings
+   * wait too): as a Go handler, which adds the connection once Upgrade returns and then reads.
+   */
+  joinAfterMs?: number;
+}
+
+export async function startGrpcWebSocketFixture(
+  fault: GrpcWebSocketFault = '',
+  { slowMs = 0, joinAfterMs = 0 }: FixtureSlowness = {},
+): Promise<{ port: number; close(): Promise<void> }> {
   const users = new Map<number, User>();
   let nextId = 1;
   const clients = new Set<WebSocket>();
@@ -133,11 +143,18 @@ export async function startGrpcWebSocketFixture(fault: GrpcWebSocketFault = '', 
   const http1 = createHttp1Server((_request, response) => response.writeHead(404).end());
   const events = new WebSocketServer({ server: http1, path: '/events' });
   events.on('connection', (socket) => {
-    clients.add(socket);
-    lastClient = socket;
     socket.on('error', () => undefined);
     socket.on('message', (data) => onMessage(socket, data.toString()));
     socket.on('close', () => clients.delete(socket));
+    const join = () => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      clients.add(socket);
+      lastClient = socket;
+      socket.resume();
+    };
+    if (joinAfterMs === 0) return join();
+    socket.pause();
+    setTimeout(join, joinAfterMs);
   });
   const front = createNetServer((socket: Socket) => {
     socket.once('data', (first: Buffer) => {
