@@ -11,11 +11,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const FILES_AT_ONCE = Math.max(2, availableParallelism() - 1);
 // The integration and unit files run after the end-to-end ones, in a group of their own (vitest 4
 // runs projects of one group in one pool, so projects that differ in maxWorkers need groups of
-// their own): half again as many at once. Much of an integration file is waiting (a silent server's
+// their own): twice as many at once. Much of an integration file is waiting (a silent server's
 // timeout, a Go or Python client's start, a reconnect): two at a time kept two cores 56 % busy
-// (the integration project alone on the 2-core development machine, 350 s, 27 Nov). The whole run
-// there, before and after: vitest 1,461 → 1,363 s (tests/README.md, "Where CI's time goes").
-const WAITING_FILES_AT_ONCE = Math.ceil(FILES_AT_ONCE * 1.5);
+// (the integration project alone on the 2-core development machine, 350 s, 27 Nov), three 79 %
+// (the group alone, 338 s), four 88–90 % (292 s). Four waited until "check my server" let a
+// WebSocket's server set it up before acting (server/own-server/README.md, "Waiting for events"):
+// at load 7–8 it failed a correct starter (tests/README.md, "Where CI's time goes").
+const WAITING_FILES_AT_ONCE = FILES_AT_ONCE * 2;
 const END_TO_END_GROUP = 0;
 const WAITING_GROUP = 1;
 
@@ -85,7 +87,7 @@ export default defineConfig({
           hookTimeout: 30_000,
           // a file's tests marked concurrent run five at a time (vitest's default): ten at once
           // starved the worker's event loop on a loaded machine (a whole-project run at load ~30:
-          // a 1.5 s wait for an event in a check ran out, and a check wrongly failed)
+          // a wait for an event in a check, then 1.5 s, ran out, and a check wrongly failed)
           maxConcurrency: 5,
           // the files share their worker, as the end-to-end ones do: the server's modules are
           // imported once a worker, not once a file (2–3 s of CPU each, some 250 s a run on CI's
