@@ -452,6 +452,17 @@ describe.concurrent('the long polling console', () => {
     await poll.locator('[data-testid="poll-start"]').click();
     await poll.locator('[data-testid="poll-row"][data-status="204"]').first().waitFor(LIVE);
     await expect.poll(() => exerciseStateNow(page, 'wait-out'), LIVE).toBe('passed');
+    // A poll whose connection is refused after one was answered (a server killed, an instance gone,
+    // the Wi-Fi): the loop says so and asks again with the same since, 5 s later; it stopped there.
+    const answeredBefore = await poll.locator('[data-testid="poll-row"][data-status="204"]').count();
+    let refusals = 0;
+    await page.route('**/api/v1/poll?**', (route) => (refusals++ === 0 ? route.abort('connectionrefused') : route.continue()));
+    const lost = poll.locator('[data-testid="poll-row"][data-outcome="lost"]');
+    await lost.first().waitFor(LIVE);
+    expect(await textNow(lost.first())).toMatch(/the server may be restarting — asking again in 5 s, with the same since/);
+    await expect.poll(() => poll.locator('[data-testid="poll-row"][data-status="204"]').count(), LIVE).toBeGreaterThan(answeredBefore);
+    expect(await poll.locator('[data-testid="poll-row"][data-outcome="failed"]').count()).toBe(0);
+    await page.unroute('**/api/v1/poll?**');
     // Then polls held 30 s (the loop keeps the hold it started with): a 2 s hold could run out
     // before the change reached the server on a busy machine, and the poll sent after it is
     // answered at once, not held, so "held, then answered" rightly stayed pending.

@@ -182,6 +182,8 @@ function describeOutcome(poll: Poll, t: Strings): string {
       return t.failed(outcome.message);
     case 'server-away':
       return t.serverAway(outcome.retryAfterMs / 1000);
+    case 'lost':
+      return t.lost(outcome.retryMs / 1000, outcome.message);
     case 'not-back':
       return t.notBack(outcome.retryMs / 1000, outcome.message);
   }

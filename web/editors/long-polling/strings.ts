@@ -33,6 +33,8 @@ export const longPollConsoleStrings = {
     failed: (message: string) => `failed: ${browserErrorIn(message, 'en')}`,
     errorAnswer: (status: number, detail: string) => `${status}: ${detail} — the loop stops`,
     serverAway: (seconds: number) => `503: the server stopped or is restarting — asking again in ${seconds} s (Retry-After), with the same since`,
+    lost: (seconds: number, message: string) =>
+      `no answer (${browserErrorIn(message, 'en')}): the server may be restarting — asking again in ${seconds} s, with the same since`,
     notBack: (seconds: number, message: string) =>
       `the server is not back yet (${browserErrorIn(message, 'en')}) — asking again in ${seconds} s, with the same since`,
     showExchange: 'show',
@@ -75,6 +77,8 @@ export const longPollConsoleStrings = {
     failed: (message: string) => `ошибка: ${browserErrorIn(message, 'ru')}`,
     errorAnswer: (status: number, detail: string) => `${status}: ${detail} — цикл остановлен`,
     serverAway: (seconds: number) => `503: сервер остановлен или перезапускается — спросим снова через ${seconds} с (Retry-After), с тем же since`,
+    lost: (seconds: number, message: string) =>
+      `ответа нет (${browserErrorIn(message, 'ru')}): возможно, сервер перезапускается — спросим снова через ${seconds} с, с тем же since`,
     notBack: (seconds: number, message: string) =>
       `сервер ещё не вернулся (${browserErrorIn(message, 'ru')}) — спросим снова через ${seconds} с, с тем же since`,
     showExchange: 'показать',

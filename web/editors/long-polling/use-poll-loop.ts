@@ -5,20 +5,19 @@ import { askAgainAfterMiss, type ExchangeQuery } from '../console-kit/capture-li
 import { watchExchange } from '../console-kit/inspector-links.ts';
 import { messageOf } from '../console-kit/text.ts';
 import { DEFAULT_RETRY_AFTER_MS, pollTarget, readPollAnswer, type PollAnswer } from './poll-answer.ts';
-import { usePollTimeline, type Poll } from './poll-timeline.ts';
+import { failedPoll, usePollTimeline, type Poll } from './poll-timeline.ts';
 
 /** How long the captured exchange of a finished poll may take to arrive through the capture channel. */
 const EXCHANGE_WAIT_MS = 5000;
-
-/** Asks while the server is away (503, then refused connections while it restarts), about three minutes at 5 s. */
-const MAX_AWAY_RETRIES = 36;
 
 interface LoopState {
   stop: boolean;
   current: AbortController | null;
   dropped: boolean;
-  /** asks since the server said it is stopping (503), until a poll is answered again; null while it is there */
+  /** asks since the server said it is stopping (503) or a poll was lost, until one is answered again; null while it is there */
   awayRetries: number | null;
+  /** a poll of this loop was answered */
+  answered: boolean;
   /** ends the wait before the next ask at once (Stop) */
   wake: (() => void) | null;
 }
@@ -35,7 +34,7 @@ function pause(state: LoopState, ms: number): Promise<void> {
   });
 }
 
-/** A poll that got no answer because the server is still away: the loop asks again after a wait. */
+/** A poll that got no answer because the server is away or gone for now: the loop asks again after a wait. */
 const NOT_BACK = { kind: 'not-back' } as const;
 
 /** Stops a loop: the waiting request is aborted, a wait before the next ask ends. */
@@ -94,7 +93,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
     [],
   );
 
-  /** One poll: its row, its answer (null when it has none: dropped, stopped, failed; NOT_BACK: failed while the server is away). */
+  /** One poll: its row, its answer (null when it has none: dropped, stopped, failed; NOT_BACK: failed, to be asked again: lost, not back). */
   const poll = async (state: LoopState, target: string, cursor: string): Promise<PollAnswer | typeof NOT_BACK | null> => {
     const number = ++numbers.current;
     const controller = new AbortController();
@@ -112,6 +111,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
         headers: { Accept: 'application/json' },
       });
       const answer = readPollAnswer(response.status, await response.text(), cursor, response.headers.get('retry-after'));
+      state.answered = true;
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome: answer });
       // The bytes of a finished poll: the hold as it was on the wire, and the inspector's focus.
       findPollExchange(
@@ -121,25 +121,19 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       );
       return answer;
     } catch (error) {
-      const stillAway = state.awayRetries !== null && state.awayRetries < MAX_AWAY_RETRIES;
-      const outcome = state.dropped
-        ? { kind: 'dropped' as const }
-        : state.stop
-          ? { kind: 'stopped' as const }
-          : stillAway
-            ? { kind: 'not-back' as const, message: messageOf(error), retryMs: DEFAULT_RETRY_AFTER_MS }
-            : { kind: 'failed' as const, message: messageOf(error) };
+      const standing = { dropped: state.dropped, stopped: state.stop, awayRetries: state.awayRetries, answered: state.answered };
+      const outcome = failedPoll(standing, messageOf(error), DEFAULT_RETRY_AFTER_MS);
       updatePoll(number, { heldMs: Date.now() - sentAt, outcome });
       if (outcome.kind === 'failed') state.stop = true;
       // A dropped poll has a request and no answer: its bytes show the request that waited.
       findPollExchange(watchPoll({ method: 'GET', target, after }), (change) => updatePoll(number, change));
-      return outcome.kind === 'not-back' ? NOT_BACK : null;
+      return outcome.kind === 'not-back' || outcome.kind === 'lost' ? NOT_BACK : null;
     }
   };
 
   const start = async (url: string, since: string, hold: string) => {
     if (loop.current) return;
-    const state: LoopState = { stop: false, current: null, dropped: false, awayRetries: null, wake: null };
+    const state: LoopState = { stop: false, current: null, dropped: false, awayRetries: null, answered: false, wake: null };
     loop.current = state;
     setRunning(true);
     await sessionReady();
@@ -148,7 +142,7 @@ export function usePollLoop(onExchange: ((exchange: InspectedExchange) => void) 
       const answer = await poll(state, pollTarget(url, cursor, hold), cursor);
       if (answer?.kind === 'error') state.stop = true;
       else if (answer?.kind === 'server-away' || answer?.kind === 'not-back') {
-        // The server is stopping or restarting: the same since once it is back, nothing lost.
+        // The server is stopping, restarting or gone for now: the same since once it is back, nothing lost.
         state.awayRetries = (state.awayRetries ?? 0) + 1;
         await pause(state, answer.kind === 'server-away' ? answer.retryAfterMs : DEFAULT_RETRY_AFTER_MS);
       } else if (answer) {
