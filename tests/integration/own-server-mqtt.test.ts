@@ -14,7 +14,7 @@ import { PACKET, decodePackets, encodeAck, encodePacket } from '../../wire/mqtt/
 import { checkAsLoopbackStudent, failingIds, idsWith } from './own-server-starters.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { MOSQUITTO, startMosquitto, started, type RunningBroker } from './mosquitto.ts';
-import { startMqttProxy, type MqttFault } from './own-server-fixtures/mqtt-proxy.ts';
+import { LATE_MS, startMqttProxy, type MqttFault } from './own-server-fixtures/mqtt-proxy.ts';
 
 // the suite's own length: a count of checks is never a literal (lessons/code-figures.test.ts)
 const CHECK_COUNT = mqttSuite.checks.length;
@@ -170,6 +170,8 @@ describe('a broker with one mistake of a hand-written broker (a proxy in front o
     'unsubscribe-ignored': ['unsubscribe-stops-delivery'],
     'retained-qos0-ignored': ['retained-qos0-replaces'],
     'retains-everything': ['retain-0-not-stored'],
+    'keeps-cleared-late': ['retained-cleared-by-empty'],
+    'qos2-copy-late': ['qos2-exactly-once'],
   };
 
   it('fails exactly the checks that catch each fault', async () => {
@@ -184,6 +186,46 @@ describe('a broker with one mistake of a hand-written broker (a proxy in front o
       }),
     );
     expect(Object.fromEntries(failing)).toEqual(Object.fromEntries(Object.entries(FAULTS).map(([fault, ids]) => [fault, [...ids].sort()])));
-    // fourteen suites at once, one of them waiting its 5 s for an UNSUBACK that never comes
+    // sixteen suites at once, one of them waiting its 5 s for an UNSUBACK that never comes
   }, 60_000);
+});
+
+describe('what must not arrive, sent late by a slow broker that keeps order (a proxy in front of mosquitto)', () => {
+  // Such a "nothing more came" check once judged by 400 ms of silence alone: a broker sending the
+  // wrong message later than that passed. Now a marker published after it ends the wait.
+  const runOne = async (fault: MqttFault, id: string) => {
+    const proxy = await startMqttProxy(mosquitto.port, fault);
+    try {
+      const context = {
+        guard: createAddressGuard({ studentAddress: '127.0.0.1', enabled: true }),
+        budget: new ConnectionBudget(4),
+        target: { host: '127.0.0.1', port: proxy.port },
+        signal: AbortSignal.timeout(OWN_SERVER_LIMITS.suiteTimeoutMs),
+      };
+      const state = await mqttSuite.prepare(context);
+      return await mqttSuite.checks.find((check) => check.id === id)!.run(context, state);
+    } finally {
+      await proxy.close();
+    }
+  };
+
+  it(`a cleared retained message kept and sent ${LATE_MS} ms after the SUBACK fails retained-cleared-by-empty`, async () => {
+    const observation = await runOne('keeps-cleared-late', 'retained-cleared-by-empty');
+    expect(observation.outcome).toBe('fail');
+    expect(observation.difference).toEqual({
+      en: expect.stringMatching(/^the new subscriber still got "to be cleared [0-9a-f]{6}"$/),
+      ru: expect.stringMatching(/^новый подписчик всё равно получил "to be cleared [0-9a-f]{6}"$/),
+    });
+    // the kept message, then the marker the check waited for
+    expect(observation.got).toMatch(
+      /\[late\] ← SUBACK[^\n]*\n(?:.*\n)*\[late\] ← PUBLISH[^\n]*RETAIN[^\n]*"to be cleared [^\n]*\n(?:.*\n)*\[late\] ← PUBLISH[^\n]*"marker /,
+    );
+  });
+
+  it(`a QoS 2 message copied and sent again ${LATE_MS} ms after its PUBCOMP fails qos2-exactly-once`, async () => {
+    const observation = await runOne('qos2-copy-late', 'qos2-exactly-once');
+    expect(observation.outcome).toBe('fail');
+    expect(observation.difference).toEqual({ en: 'delivered 2 times, not once', ru: 'число доставок: 2, а не одна' });
+    expect(observation.got).toMatch(/\[sub\] ← PUBLISH QoS 2 id 65534[^\n]*"exactly once [^\n]*\n(?:.*\n)*\[sub\] ← PUBLISH QoS 2[^\n]*"marker /);
+  });
 });

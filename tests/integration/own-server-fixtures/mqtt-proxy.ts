@@ -42,7 +42,17 @@ export type MqttFault =
   /** a retained QoS 0 PUBLISH is dropped, the old retained message stays */
   | 'retained-qos0-ignored'
   /** every PUBLISH is kept as the retained message */
-  | 'retains-everything';
+  | 'retains-everything'
+  /**
+   * an empty retained PUBLISH is passed on as an ordinary one, so the retained message stays; the
+   * message so kept reaches a new subscriber LATE_MS late, what follows on its connection behind it
+   */
+  | 'keeps-cleared-late'
+  /**
+   * the first QoS 2 message a connection gets comes again (a copy of the resend, a new packet id)
+   * LATE_MS after its PUBCOMP, what follows on that connection behind it
+   */
+  | 'qos2-copy-late';
 
 /** What the proxy knows of one client connection. */
 interface Session {
@@ -52,6 +62,8 @@ interface Session {
   /** SUBSCRIBE packet id → the codes to put back into its SUBACK (a lie), or how many codes it asked for. */
   subacks: Map<number, { granted?: number[]; asked?: number }>;
   published: number;
+  /** 'keeps-cleared-late': the topics whose empty retained PUBLISH went on without RETAIN (shared by the proxy's connections). */
+  notCleared: Set<string>;
 }
 
 const liveIds = new Map<string, number>();
@@ -135,6 +147,10 @@ function towardsBroker(packet: MqttPacket, fault: MqttFault, session: Session, t
 function publishTowardsBroker(packet: MqttPacket, fault: MqttFault, session: Session): Uint8Array | null | [] {
   const message = readPublish(packet);
   session.published += 1;
+  if (fault === 'keeps-cleared-late' && message.retain && message.payload.length === 0) {
+    session.notCleared.add(message.topic);
+    return encodePacket(packet.type, packet.flags & ~0x01, packet.body);
+  }
   if (fault === 'retained-qos0-ignored' && message.retain && message.qos === 0) return [];
   if (fault === 'retains-everything' && !message.retain) return encodePacket(packet.type, packet.flags | 0x01, packet.body);
   if (fault === 'lax' && /[+#\u0000]/.test(message.topic)) {
@@ -213,12 +229,22 @@ function wellFormedQos1(packet: MqttPacket): boolean {
   return message.qos === 1 && message.packetId !== 0 && !/[+#\u0000]/.test(message.topic);
 }
 
+/**
+ * How late 'keeps-cleared-late' and 'qos2-copy-late' send what they should not: well past the
+ * 400 ms of silence a check waits after its marker (SILENCE_MS), as a slow broker on a loaded
+ * machine might, and deterministic (no load needed to show a check that judged by silence alone).
+ */
+export const LATE_MS = 1_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** The proxy on a free loopback port, in front of the broker at `upstreamPort`. */
 export async function startMqttProxy(upstreamPort: number, fault: MqttFault): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  const notCleared = new Set<string>();
   const server = createServer((client) => {
     const broker = connect(upstreamPort, '127.0.0.1');
-    const session: Session = { clientId: null, cleanSession: true, filters: new Set(), subacks: new Map(), published: 0 };
+    const session: Session = { clientId: null, cleanSession: true, filters: new Set(), subacks: new Map(), published: 0, notCleared };
     for (const socket of [client, broker]) {
       sockets.add(socket);
       socket.on('error', () => undefined);
@@ -231,8 +257,30 @@ export async function startMqttProxy(upstreamPort: number, fault: MqttFault): Pr
     client.once('close', () => {
       if (session.clientId !== null) liveIds.set(session.clientId, (liveIds.get(session.clientId) ?? 1) - 1);
     });
+    // 'keeps-cleared-late', 'qos2-copy-late': a slow broker that keeps order. Once it holds something
+    // for a connection, all it sends there afterwards waits behind it, in order.
+    let behind: Promise<unknown> | null = null;
+    const inTurn = (bytes: Uint8Array | null | []): Uint8Array | null | [] | Promise<Uint8Array | null | []> => {
+      if (behind === null) return bytes;
+      const result = behind.then(() => bytes);
+      behind = result;
+      return result;
+    };
+    /** 'qos2-copy-late': the first QoS 2 delivery of this connection, with the packet id its copy gets. */
+    let copied: { packetId: number; copy: Uint8Array } | null = null;
+    const COPY_ID = 0xfffe;
     let releaseHeld: (() => void) | null = null;
     pipePackets(client, broker, (packet, first) => {
+      if (fault === 'qos2-copy-late' && copied && (packet.type === PACKET.pubrec || packet.type === PACKET.pubcomp) && readPacketId(packet) === COPY_ID) {
+        // the copy's handshake is the proxy's own: the broker never sent it
+        if (packet.type === PACKET.pubrec) client.write(encodePacket(PACKET.pubrel, 0x02, Uint8Array.of(COPY_ID >> 8, COPY_ID & 0xff)));
+        return [];
+      }
+      if (fault === 'qos2-copy-late' && copied && packet.type === PACKET.pubcomp && readPacketId(packet) === copied.packetId) {
+        const { copy } = copied;
+        copied = { packetId: -1, copy };
+        behind = delay(LATE_MS).then(() => client.destroyed || client.write(copy));
+      }
       const bytes = towardsBroker(packet, fault, session, client, first);
       if (fault !== 'reorders' || packet.type !== PACKET.publish || !wellFormedQos1(packet)) return bytes;
       if (session.published === 1) {
@@ -252,7 +300,26 @@ export async function startMqttProxy(upstreamPort: number, fault: MqttFault): Pr
       releaseHeld?.();
       return bytes;
     });
-    pipePackets(broker, client, (packet) => towardsClient(packet, fault, session));
+    pipePackets(broker, client, (packet) => {
+      const bytes = towardsClient(packet, fault, session);
+      if ((fault === 'keeps-cleared-late' || fault === 'qos2-copy-late') && packet.type === PACKET.publish) {
+        const message = readPublish(packet);
+        if (fault === 'keeps-cleared-late' && message.retain && notCleared.has(message.topic) && behind === null) behind = delay(LATE_MS);
+        if (fault === 'qos2-copy-late' && message.qos === 2 && copied === null) {
+          const [, afterTopic] = readString(packet.body, 0);
+          const id = Uint8Array.of(COPY_ID >> 8, COPY_ID & 0xff);
+          copied = {
+            packetId: message.packetId!,
+            copy: encodePacket(
+              PACKET.publish,
+              packet.flags & ~0x08,
+              concatBytes([packet.body.subarray(0, afterTopic), id, packet.body.subarray(afterTopic + 2)]),
+            ),
+          };
+        }
+      }
+      return inTurn(bytes);
+    });
   }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
