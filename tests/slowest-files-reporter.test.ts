@@ -18,4 +18,15 @@ describe('the slowest files at the end of a run', () => {
     expect(table).toContain('  21.5    1.5   20.0  e2e         a.test.ts');
     expect(table.indexOf('a.test.ts')).toBeLessThan(table.indexOf('b.test.ts'));
   });
+
+  it('says how long each project ran, from its first file to its last', () => {
+    const spans = new Map([
+      ['e2e', { firstStartMs: 1_000, lastEndMs: 901_000 }],
+      ['integration', { firstStartMs: 901_500, lastEndMs: 1_191_500 }],
+    ]);
+    const table = slowestFilesTable([file('a.test.ts', 1500, 20_000)], 1_200_000, spans);
+    expect(table.split('\n')[0]).toBe(
+      'The 1 slowest test files (import + tests, seconds; wall 1200 s, per project e2e 900 s, integration 290 s; summed per project: e2e 22 s):',
+    );
+  });
 });
