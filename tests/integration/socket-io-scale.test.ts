@@ -137,12 +137,14 @@ describe('Socket.IO on two instances sharing Redis', () => {
     const firstOnB = nextEvent(onB, 'user:created');
     expect((await create(a, 'Ada')).status).toBe(201);
     expect(await firstOnB).toMatchObject({ type: 'user.created', data: { name: 'Ada' } });
-    // Markers made afterwards on B, then on A: a second copy of Ada's event, were an instance to
-    // send the events it hears from the other, would be on its way before them.
-    const markers = Promise.all([
-      nextEvent(onA, 'user:created', (e: { data: { name: string } }) => e.data.name === 'Cyd'),
-      nextEvent(onB, 'user:created', (e: { data: { name: string } }) => e.data.name === 'Cyd'),
-    ]);
+    // Markers made afterwards on B, then on A, awaited on both sockets: a second copy of Ada's
+    // event, were an instance to send the events it hears from the other, would be on its way
+    // before the marker that came the same way. Both, not the last one alone: Bob's event reaches
+    // the socket on A through Redis, Cyd's from A itself, and on a busy machine Cyd's came first
+    // (nothing orders events of two instances; run 19, four files at once).
+    const markers = Promise.all(
+      [onA, onB].flatMap((socket) => ['Bob', 'Cyd'].map((name) => nextEvent(socket, 'user:created', (e: { data: { name: string } }) => e.data.name === name))),
+    );
     expect((await create(b, 'Bob')).status).toBe(201);
     expect((await create(a, 'Cyd')).status).toBe(201);
     await markers;
