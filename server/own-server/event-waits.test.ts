@@ -2,50 +2,18 @@
 // laptop is slow), 1.5 s more for the other clients once one has it, and the short wait for a run
 // whose server sent no event in a whole one. On a fake clock and a fake socket: every bound below
 // is exact, whatever the machine's load.
-import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NoAnswer } from './check-kit.ts';
 import { EventWaits, firstOnEach, withinWindow } from './event-waits.ts';
-import { CheckedWebSocket, OPCODE, type Frame } from './websocket-client.ts';
-import { encodeFrame } from '../../wire/websocket/frame-codec.ts';
+import { checkedOn, FakeSocket, LIMITS, timed } from './event-waits-fakes.ts';
+import { OPCODE, type CheckedWebSocket, type Frame } from './websocket-client.ts';
 
-/** What CheckedWebSocket uses of a net.Socket: the server's bytes are emitted by the test. */
-class FakeSocket extends EventEmitter {
-  destroyed = false;
-  write(): boolean {
-    return true;
-  }
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.emit('close');
-  }
-  /** The server sends a text message (unmasked, as a server must). */
-  say(text: string): void {
-    this.emit('data', Buffer.from(encodeFrame({ opcode: OPCODE.text, payload: Buffer.from(text), maskKey: null })));
-  }
-}
-
-const LIMITS = { checkTimeoutMs: 5_000, shortEventWaitMs: 1_500 };
 const text = (frame: Frame) => (frame.opcode === OPCODE.text ? frame.payload.toString('utf8') : null);
 const saying = (wanted: string) => (frame: Frame) => (text(frame) === wanted ? wanted : null);
 
 function sockets(count: number): { fakes: FakeSocket[]; checked: CheckedWebSocket[] } {
   const fakes = Array.from({ length: count }, () => new FakeSocket());
-  const signal = new AbortController().signal;
-  return { fakes, checked: fakes.map((fake) => new CheckedWebSocket(fake as unknown as Socket, signal, Buffer.alloc(0))) };
-}
-
-/** Runs `wait` to its end on the fake clock; how long it took there. */
-async function timed<T>(wait: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  let done = false;
-  const value = wait.finally(() => {
-    done = true;
-  });
-  while (!done) await vi.advanceTimersByTimeAsync(100);
-  return { value: await value, ms: Date.now() - started };
+  return { fakes, checked: fakes.map((fake) => checkedOn(fake)) };
 }
 
 beforeEach(() => {

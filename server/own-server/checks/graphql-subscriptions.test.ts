@@ -2,31 +2,14 @@
 // (the check's whole limit), another user every 1.5 s while nothing came (a subscription may go
 // live late), any of them counting; and a run whose server sent none in a whole window waits 1.5 s
 // after. On a fake clock and a fake socket: every bound is exact, whatever the machine's load.
-import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventWaits } from '../event-waits.ts';
 import { TransportSession } from '../graphql-client.ts';
-import { CheckedWebSocket, OPCODE, type Handshake } from '../websocket-client.ts';
-import { encodeFrame } from '../../../wire/websocket/frame-codec.ts';
+import { checkedOn, FakeSocket, LIMITS, timed } from '../event-waits-fakes.ts';
+import type { Handshake } from '../websocket-client.ts';
 import { EVENT_ATTEMPTS, eventFor } from './graphql-subscriptions.ts';
 import type { MadeUser } from './graphql-users.ts';
 
-class FakeSocket extends EventEmitter {
-  destroyed = false;
-  write(): boolean {
-    return true;
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
-  /** The server sends a graphql-transport-ws message. */
-  say(message: object): void {
-    this.emit('data', Buffer.from(encodeFrame({ opcode: OPCODE.text, payload: Buffer.from(JSON.stringify(message)), maskKey: null })));
-  }
-}
-
-const LIMITS = { checkTimeoutMs: 5_000, shortEventWaitMs: 1_500 };
 const next = (id: string, email: string) => ({ id, type: 'next', payload: { data: { userChanged: { kind: 'CREATED', id: '9', user: { email } } } } });
 
 /**
@@ -36,26 +19,16 @@ const next = (id: string, email: string) => ({ id, type: 'next', payload: { data
 function fixture(eventAfter: (attempt: number) => number | null, subscription = 'sub') {
   const fake = new FakeSocket();
   const signal = new AbortController().signal;
-  const session = new TransportSession({} as Handshake, new CheckedWebSocket(fake as unknown as Socket, signal, Buffer.alloc(0)), signal);
+  const session = new TransportSession({} as Handshake, checkedOn(fake, signal), signal);
   const made: string[] = [];
   const create = async (tag: string): Promise<MadeUser> => {
     const email = `${tag}@example.com`;
     const delay = eventAfter(made.length);
     made.push(email);
-    if (delay !== null) setTimeout(() => fake.say(next(subscription, email)), delay);
+    if (delay !== null) setTimeout(() => fake.say(JSON.stringify(next(subscription, email))), delay);
     return { id: String(made.length), email, answer: null };
   };
   return { session, create, made };
-}
-
-async function timed<T>(wait: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  let done = false;
-  const value = wait.finally(() => {
-    done = true;
-  });
-  while (!done) await vi.advanceTimersByTimeAsync(100);
-  return { value: await value, ms: Date.now() - started };
 }
 
 beforeEach(() => {
