@@ -1,13 +1,13 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
 describe('the app shell', () => {
   it('shows the lesson text while Monaco is still on its way', async () => {
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     const held: Route[] = [];
     // Monaco's chunk is held back until the text has been read: the text must not wait for it.
     await page.route(/\/assets\/monaco-setup-[^/]+\.js$/, (route) => {
@@ -23,7 +23,7 @@ describe('the app shell', () => {
 
     for (const route of held) await route.continue();
     await page.locator('.monaco-editor').first().waitFor({ timeout: 15_000 });
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('asks again for a part of the page whose download failed, and shows it without a reload', async () => {
@@ -32,7 +32,7 @@ describe('the app shell', () => {
     // blank so). Here the lesson's reader, its first cell's console and the inspector's resizer
     // each fail once, and the first two's stylesheets too (web/kit/stylesheet-retry.ts); openPage
     // fails the test on any error the page leaves uncaught.
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     const asked: Record<string, number> = {};
     for (const part of ['lesson-reader.js', 'http-cell.js', 'dock-resizer.js', 'lesson-reader.css', 'http-cell.css']) {
       const [name, extension] = part.split('.');
@@ -67,7 +67,7 @@ describe('the app shell', () => {
         .map((sheet) => sheet.href.replace(/^.*\/assets\/([a-z-]+)-.*$/, '$1'))
         .sort(),
     ).toEqual(['http-cell', 'lesson-reader']);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it("keeps a cell's Run bar where it was when Monaco takes over from the text area", async () => {
@@ -75,7 +75,7 @@ describe('the app shell', () => {
     // release lands on the editor above it. Monaco taking over used to move it down by the keys
     // hint's line it brings and by the lines a long line wraps into (49 px in this http cell),
     // which a loaded machine made last long enough to fall inside a click (grpc-extra-lessons).
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     const held: Route[] = [];
     let released = false;
     await page.route(/\/assets\/(monaco-setup|json-language)-[\w-]{8}\.js$/, async (route) => {
@@ -114,7 +114,7 @@ describe('the app shell', () => {
     } finally {
       released = true;
       for (const route of held) await route.continue().catch(() => {});
-      await page.context().close();
+      await releasePage(page);
     }
   });
 
@@ -147,7 +147,7 @@ describe('the app shell', () => {
     await page.locator('[data-testid="reset-data-confirm"]').click();
     await page.locator('[data-testid="reset-data-done"]').waitFor();
     expect(await statusOf()).toBe(404);
-    await other.context().close();
+    await releasePage(other);
   });
 
   it('switches the language in the URL and remembers it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { enabledNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -73,6 +73,6 @@ describe('"As code" beside Run', () => {
     await chatDialog.locator('.as-code-protos summary').click();
     expect(await chatDialog.locator('.as-code-protos').textContent()).toContain('Заглушки для Go');
     expect(await chatDialog.locator('.as-code-protos').textContent()).toContain('--go-grpc_out=gopath/src');
-    await page.context().close();
+    await releasePage(page);
   });
 });

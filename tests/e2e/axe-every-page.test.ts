@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COURSE_PAGES } from '../../web/kit/routes.ts';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { LIVE } from './lesson-page.ts';
 import { markRecoloured, rememberContrastInputs } from './narrow-recoloured.ts';
 
@@ -38,7 +38,7 @@ describe('axe-core on every page', () => {
   beforeAll(async () => {
     page = await openPage(lab.browser);
   });
-  afterAll(() => page?.context().close());
+  afterAll(() => releasePage(page));
 
   for (const path of PAGES) {
     it(`finds no violation on ${path}`, async () => {

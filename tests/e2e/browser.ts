@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
+import { fileCpuEnd, fileCpuStart } from './file-cpu.ts';
+import { closeKeptPages, openPage, releasePage } from './page-pool.ts';
+
+export { openPage, releasePage };
 
 /**
  * Debian's Chromium (playwright's own browser download cannot work offline): its headless shell
@@ -39,18 +43,6 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own cookie, so its own session and sandbox) on one page; `locale`: the browser's language (navigator.languages). */
-export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: options.locale });
-  // An uncaught error in any page of the profile fails the test, the pages a test opens beside
-  // this one with context().newPage() too: the app has no error boundary, so such an error can
-  // empty a page, and a test waiting there would only time out on an element that never comes.
-  context.on('weberror', (webError) => {
-    throw webError.error();
-  });
-  return context.newPage();
-}
-
 /**
  * One page of `path` for the tests of a describe that each use cells of their own, opened at the
  * first test that asks for it and closed after the describe: the lesson loads once, not once a
@@ -62,7 +54,7 @@ export async function openPage(browser: Browser, options: { locale?: string } = 
 export function describePage(lab: AppAndBrowser, path: string, options: { locale?: string } = {}): () => Promise<Page> {
   let page: Promise<Page> | undefined;
   afterAll(async () => {
-    await (await page?.catch(() => undefined))?.context().close();
+    await releasePage(await page?.catch(() => undefined));
   });
   return () =>
     (page ??= (async () => {
@@ -82,7 +74,7 @@ export function describePage(lab: AppAndBrowser, path: string, options: { locale
 export function describePageAt(lab: AppAndBrowser, options: { locale?: string } = {}): (path: string) => Promise<Page> {
   let page: Promise<Page> | undefined;
   afterAll(async () => {
-    await (await page?.catch(() => undefined))?.context().close();
+    await releasePage(await page?.catch(() => undefined));
   });
   return async (path) => {
     const opened = await (page ??= openPage(lab.browser, options));
@@ -119,6 +111,7 @@ export async function fileBrowser(): Promise<Browser> {
 
 /** After a file's tests: its browser profiles of a shared Chromium closed, or its own Chromium. */
 export async function releaseBrowser(browser: Browser | undefined): Promise<void> {
+  if (browser) await closeKeptPages(browser);
   if (SHARE_BROWSER) await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
   else await browser?.close();
 }
@@ -133,12 +126,16 @@ export function useAppAndBrowser(): AppAndBrowser {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
+    fileCpuStart();
     assertBuilt();
     [server, browser] = await Promise.all([startServer({ webRoot: WEB_ROOT }), fileBrowser()]);
   });
-  afterAll(async () => {
+  // (vitest passes the file as a hook's second argument; its first must be a destructuring pattern)
+  // biome-ignore lint/correctness/noEmptyPattern: the file is the second argument
+  afterAll(async ({}, file) => {
     await releaseBrowser(browser);
     await server?.close();
+    await fileCpuEnd(file.file?.name ?? file.name);
   });
   return {
     get server() {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, exerciseCard, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
 
 // A question about a capture file of the lesson (issue 52 item 4), lesson 04's find-trailers on
@@ -78,7 +78,7 @@ describe.each(['en', 'ru'] as const)('a question about a capture in %s', { timeo
     await answer(page, lang);
     await expect.poll(() => exerciseStateNow(page, 'find-trailers'), LIVE).toBe('passed');
     expect(await card.getByTestId('exercise-miss').count()).toBe(0);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -103,7 +103,7 @@ describe('a question answered with a value', { timeout: 180_000 }, () => {
     expect(await card.getByTestId('exercise-answer').inputValue()).toBe('1003');
     await card.getByTestId('exercise-submit').click();
     await expect.poll(() => exerciseStateNow(page, 'server-close-code'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -134,7 +134,7 @@ describe('a question about a capture in a class', { timeout: 180_000 }, () => {
     await expect.poll(() => attributeNow(result, 'data-state'), LIVE).toBe('passed');
     // the server judged the same answer from the same file: nothing refused on the card
     expect(await card.getByTestId('exercise-board-verdict').count()).toBe(0);
-    await desk.context().close();
-    await student.context().close();
+    await releasePage(desk);
+    await releasePage(student);
   });
 });

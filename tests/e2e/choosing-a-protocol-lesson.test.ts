@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -63,6 +63,6 @@ describe('the lesson "Choosing a protocol"', () => {
     expect(await exerciseState(page, 'burst-over-websocket')).toBe('pending');
     await presets.nth(2).click();
     await expect.poll(() => exerciseStateNow(page, 'burst-over-websocket'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });

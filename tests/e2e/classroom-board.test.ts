@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseCard, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // The board tells the teacher true facts (issue 22): a result only from what a student did for
@@ -150,7 +150,7 @@ describe('the class board counts truly', () => {
     expect(await olga.getByTestId('class-bar').count()).toBe(0);
 
     // Sam closes his laptop: offline on the board, not "active".
-    await sam.context().close();
+    await releasePage(sam);
     await desk.getByTestId('board-lesson').selectOption('');
     const samPresence = desk.locator('[data-testid="board-row"][data-name="Sam"] [data-testid="board-presence"]');
     await expect.poll(() => attributeNow(samPresence, 'data-presence'), LIVE).toBe('offline');
@@ -223,7 +223,7 @@ describe('the class board counts truly', () => {
     await desk.getByTestId('class-deleted').waitFor(LIVE);
     expect(await desk.locator(`[data-testid="class-open"][data-code="${code}"]`).count()).toBe(0);
 
-    for (const page of [desk, olga, elsewhere]) await page.context().close();
+    for (const page of [desk, olga, elsewhere]) await releasePage(page);
   }, 180_000);
 
   it('counts no miss for a step an exercise requires, and says on the board what a wrong attempt was (issue 51)', async () => {
@@ -275,6 +275,6 @@ describe('the class board counts truly', () => {
     await missed.first().waitFor(LIVE);
     expect(await missed.first().textContent()).toBe(' — другой код статуса · GET /api/v1/users/1 → 200');
 
-    for (const page of [desk, vera]) await page.context().close();
+    for (const page of [desk, vera]) await releasePage(page);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession } from '../scale/clients.ts';
-import { assertBuilt, launchBrowser } from './browser.ts';
+import { assertBuilt, launchBrowser, releasePage } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
@@ -235,7 +235,7 @@ describe('a class behind HAProxy through an instance’s death and return', () =
         await a!.restart();
         await cluster.lb.waitForStatus(a!.id, 'UP');
       }
-      await page.context().close();
+      await releasePage(page);
     }
   }, 300_000);
 });

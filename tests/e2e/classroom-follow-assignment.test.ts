@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Board, FollowWait } from '../../contracts/class-channel/messages.ts';
 import { post } from '../integration/classroom-client.ts';
 import { joinOnThisPage, openDesk } from './class-pages.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText } from './lesson-page.ts';
 
 // Issue 53, items 2 and 5: following never stops silently. The teacher assigns an exercise and goes
@@ -142,6 +142,6 @@ describe('following with an assignment', () => {
     await catPaused.getByTestId('class-follow-go').click();
     await expect.poll(() => where(cat), LIVE).toBe(`/en/websockets#${wsSections[3]}`);
 
-    for (const page of [ann, ben, cat, dan, teacher]) await page.context().close();
+    for (const page of [ann, ben, cat, dan, teacher]) await releasePage(page);
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { restSuite } from '../../server/own-server/checks/rest.ts';
 import { openChannel, post } from '../integration/classroom-client.ts';
 import { joinOnThisPage } from './class-pages.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { startGatedPassThrough } from './gated-pass-through.ts';
 import { LIVE, textNow } from './lesson-page.ts';
 
@@ -83,7 +83,7 @@ describe('following the teacher', () => {
     await expect.poll(() => late.evaluate(() => location.pathname), LIVE).toBe('/en/rest');
 
     teacher.socket.close();
-    await late.context().close();
-    await student.context().close();
+    await releasePage(late);
+    await releasePage(student);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { LIVE } from './lesson-page.ts';
 
 // Issue 35, item 3: a following student is far down the lesson (following scrolled them there);
@@ -76,7 +76,7 @@ describe("a follower far down the page sees the teacher's notices", () => {
     const reset = olga.getByTestId('class-data-reset');
     await reset.waitFor(LIVE);
     expect(await inView(olga, reset)).toBe(true);
-    await desk.context().close();
-    await olga.context().close();
+    await releasePage(desk);
+    await releasePage(olga);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, LIVE, textNow } from './lesson-page.ts';
 
 // Joining a room of 40 (issue 22): the teacher prints a card with the code, the address and a QR
@@ -117,7 +117,7 @@ describe('the join card', () => {
       expect(await student.evaluate(() => `${location.pathname}${location.search}`)).toBe(`/${lang}/class?code=${code}`);
       expect(await student.locator('h1').textContent()).toBe(heading);
       expect(await student.getByTestId('class-code-input').inputValue()).toBe(code);
-      await student.context().close();
+      await releasePage(student);
     }
 
     // A browser without the teacher key sees no card (the title and the addresses come with the key)
@@ -128,7 +128,7 @@ describe('the join card', () => {
     // and a card for a class that is not there says so
     await desk.goto(`${origin}/en/class/card?class=ZZZZZZ`);
     await expect.poll(() => textNow(desk.getByTestId('join-card-missing')), LIVE).toContain('There is no class with this code');
-    await stranger.context().close();
-    await desk.context().close();
+    await releasePage(stranger);
+    await releasePage(desk);
   });
 });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openChannel, post } from '../integration/classroom-client.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, enabledNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 35, item 2: a teacher leads a lesson on the projector, runs its cells, opens the
@@ -115,6 +115,6 @@ describe("a teacher's projected, leading page", () => {
     expect(pages.grpc).toMatch(/Chat of sandbox \\?"room\.[A-Za-z0-9_-]{8}\\?"/);
     expect(frames.length).toBeGreaterThan(20);
     follower.socket.close();
-    await teacher.context().close();
+    await releasePage(teacher);
   }, 180_000);
 });

@@ -6,7 +6,7 @@
 // next move takes everyone back to the lesson.
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { attributeNow, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
 
@@ -112,6 +112,6 @@ describe('a shared capture on the class’s screens', () => {
     await expect.poll(() => pathOf(sam), LIVE).toBe('/en/rest');
     await expect.poll(() => pathOf(olga), LIVE).toBe('/ru/rest');
 
-    for (const page of [sam, olga, lee, desk]) await page.context().close();
+    for (const page of [sam, olga, lee, desk]) await releasePage(page);
   });
 });

@@ -2,7 +2,7 @@ import type { Bilingual } from '../../shared/bilingual.ts';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { editorText, LIVE, setEditorText, valueNow } from './lesson-page.ts';
 import { axeViolations } from './axe-violations.ts';
 
@@ -138,6 +138,6 @@ describe('the teacher in control', () => {
 
     // the desk with the board, the assignment and freeze controls and the history passes axe-core
     expect(await axeViolations(desk)).toEqual([]);
-    for (const page of [desk, sam, olga]) await page.context().close();
+    for (const page of [desk, sam, olga]) await releasePage(page);
   }, 180_000);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -205,7 +205,7 @@ describe('a class: a teacher and three students in their own browsers', () => {
     await elsewhere.goto(`${origin}/en/rest`);
     await expect.poll(() => exerciseStateNow(elsewhere, createExerciseId), LIVE).toBe('passed');
 
-    for (const page of [desk, ...pages, elsewhere]) await page.context().close();
+    for (const page of [desk, ...pages, elsewhere]) await releasePage(page);
   }, 180_000);
 
   it('keeps teacher actions from a student: the teacher page without the key, and a cross-origin class channel', async () => {
@@ -236,6 +236,6 @@ describe('a class: a teacher and three students in their own browsers', () => {
       );
     expect(await tryChannel(`${otherOrigin.replace('http', 'ws')}/_wirelab/class/channel`)).toBe('open');
     expect(await tryChannel(`${origin.replace('http', 'ws')}/_wirelab/class/channel`)).toBe('refused');
-    await page.context().close();
+    await releasePage(page);
   });
 });

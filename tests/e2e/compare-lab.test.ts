@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CaptureClient } from '../integration/capture-client.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, checkedNow, enabledNow, LIVE, textNow } from './lesson-page.ts';
 
 // The comparison lab in real Chromium against the real server, in both languages: it runs the
@@ -116,7 +116,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab (%s)', (lang) => {
     const selected = page.locator('[data-testid="inspector"] [data-testid="insp-exchange"][aria-pressed="true"]');
     await expect.poll(() => attributeNow(selected, 'data-conn'), LIVE).toBe(restRun[0].conns[0]);
     expect(await selected.textContent()).toContain('/api/v1/users/1');
-    await page.context().close();
+    await releasePage(page);
   }, 240_000);
 });
 
@@ -137,7 +137,7 @@ describe('the comparison lab, events job', () => {
       Number(await page.locator(`[data-testid="compare-row"][data-protocol="${protocol}"] [data-testid="compare-round-trips"]`).textContent());
     expect(await trips('long-polling')).toBeGreaterThanOrEqual(3);
     expect(await trips('sse')).toBe(1);
-    await page.context().close();
+    await releasePage(page);
   }, 240_000);
 });
 
@@ -152,7 +152,7 @@ describe('the comparison lab, burst job', () => {
     expect(await trips('http-one-by-one')).toBe(5);
     expect(await trips('ws-burst')).toBe(1);
     expect(await trips('grpc-client-stream')).toBe(1);
-    await page.context().close();
+    await releasePage(page);
   }, 240_000);
 });
 
@@ -218,7 +218,7 @@ describe.each(['en', 'ru'] as const)('the comparison lab, GraphQL batching (%s)'
     expect(csv[0]).toContain('job,users,protocol,graphql_batching,');
     expect(csv.filter((line) => line.startsWith('by-id,3,graphql-post,on,HTTP/1.1,1,'))).toHaveLength(1);
     expect(csv.filter((line) => line.startsWith('by-id,3,graphql-post,off,HTTP/1.1,1,'))).toHaveLength(1);
-    await page.context().close();
+    await releasePage(page);
   }, 240_000);
 });
 
@@ -239,6 +239,6 @@ describe('the comparison lab without recording', () => {
     // at once: the server confirmed recording is off, so no marker can come (once, the lab waited 10 s to say so)
     await expect.poll(() => attributeNow(row, 'data-failed'), LIVE).toBe('true');
     expect(await row.locator('[data-testid="compare-failure"]').textContent()).toContain('Запись выключена');
-    await page.context().close();
+    await releasePage(page);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage } from './browser.ts';
+import { openPage, releasePage } from './browser.ts';
 import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.ts';
 import { useRestartLab } from './restart-lab.ts';
 
@@ -217,6 +217,6 @@ describe('the lesson consoles across a restart of the server', () => {
     // A raw WebSocket has no reconnecting client: one click.
     await echo.locator('[data-testid="ws-connect"]').click();
     await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('OPEN');
-    await chatPage.context().close();
+    await releasePage(chatPage);
   }, 240_000);
 });

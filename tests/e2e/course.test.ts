@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 import { MATRIX, PROTOCOLS, USE_CASES } from '../../web/course/matrix-data.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -66,7 +66,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await pager.waitFor();
     expect(await pager.locator('[data-testid="lesson-previous"]').getAttribute('href')).toBe(`/${lang}/${folders[0].slug}`);
     expect(await pager.locator('[data-testid="lesson-next"]').getAttribute('href')).toBe(`/${lang}/${folders[2].slug}`);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('shows the decision matrix, whose links open the lesson at its section, and recommends from the questionnaire', async () => {
@@ -121,7 +121,7 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
     await choose.locator('[data-testid="choose-submit"]').click();
     await expect.poll(() => attributeNow(result, 'data-protocol')).toBe('queue');
     expect(await result.textContent()).toContain('MQTT');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('keeps quiz answers with the rest of the progress: choice, find-it-in-the-bytes, open, a lesson’s question', async () => {
@@ -196,6 +196,6 @@ describe.each(['en', 'ru'] as const)('the course in %s', (lang) => {
 
     await page.locator('[data-testid="header-course-map"]').click();
     await expect.poll(() => attributeNow(page.locator('[data-testid="course-quiz"]'), 'data-done')).toBe('4');
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -90,7 +90,7 @@ describe('a page of another origin on the same host', () => {
         }),
     );
     expect(own).toBe('hello');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 

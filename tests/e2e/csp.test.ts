@@ -1,6 +1,6 @@
 import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, editorText, LIVE, selectedMessage, setEditorText, textNow, valueNow } from './lesson-page.ts';
 
 // The app under its own Content-Security-Policy in real Chromium: every kind of cell runs, Monaco's
@@ -61,7 +61,7 @@ describe('the app under its Content-Security-Policy', () => {
     });
     expect(ran).toBe(false);
     await expect.poll(violations, LIVE).toEqual(expect.arrayContaining([expect.stringMatching(/^script-src-elem blocked inline/)]));
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('gRPC: typing into Monaco changes the request, the call runs, the JSON worker starts, the inspector decodes it', async () => {
@@ -103,7 +103,7 @@ describe('the app under its Content-Security-Policy', () => {
     await expect.poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').count(), LIVE).toBeGreaterThan(0);
 
     expect(await violations()).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('GraphQL: the editor and its schema load, a query runs', async () => {
@@ -115,7 +115,7 @@ describe('the app under its Content-Security-Policy', () => {
     await run(page, 'first-query');
     await expect.poll(() => textNow(first.locator('[data-testid="graphql-data"]')), LIVE).toContain('Ada Lovelace');
     expect(await violations()).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('REST and SSE: a POST from the HTTP editor reaches the open event stream, and the inspector shows the event', async () => {
@@ -137,7 +137,7 @@ describe('the app under its Content-Security-Policy', () => {
     await created.locator('[data-testid="rt-log-link"]').click();
     await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('sse-event');
     expect(await violations()).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it("WebSocket and Socket.IO: connect-src 'self' lets ws: to the same host through", async () => {
@@ -161,7 +161,7 @@ describe('the app under its Content-Security-Policy', () => {
     await lobby.locator('[data-testid="sio-preset"]', { hasText: 'chat:join' }).click();
     await lobby.locator('[data-testid="rt-log-entry"][data-event="ack"]').waitFor(LIVE);
     expect(await violations()).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('MQTT: mqtt.js, bundled, connects to /mqtt under the policy and publishes at QoS 2', async () => {
@@ -173,7 +173,7 @@ describe('the app under its Content-Security-Policy', () => {
     await dashboard.locator('[data-testid="mqtt-publish"]').click();
     await expect.poll(() => dashboard.locator('[data-testid="rt-log-entry"][data-packet="PUBCOMP"]').count(), LIVE).toBe(1);
     expect(await violations()).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('the protobuf workbench: an edit in its Monaco editor re-encodes the bytes', async () => {
@@ -191,6 +191,6 @@ describe('the app under its Content-Security-Policy', () => {
     await page.keyboard.insertText('300');
     await expect.poll(() => valueNow(workbench.locator('[data-testid="pbw-hex"]')), LIVE).toBe('08 ac 02');
     expect(await violations()).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { describePageAt, openPage, useAppAndBrowser } from './browser.ts';
+import { describePageAt, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, editorText, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 
@@ -161,7 +161,7 @@ describe('the Run button', () => {
     for (const message of held.splice(0)) toPage!(message);
     // the second run's bytes are found and offered, as ever
     await expect.poll(() => listUsers.getByRole('button', { name: /inspector/i }).count(), LIVE).toBe(1);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -188,7 +188,7 @@ describe('a console after a language switch', () => {
     for (const english of ['Connecting', 'Connection open', 'Closing', 'Closed', 'no code was received', 'close frame', 'close-фрейм'])
       expect(russian).not.toContain(english);
     expect(await echo.locator('[data-testid="rt-log-link"]').allTextContents()).not.toContain('close frame');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -222,7 +222,7 @@ describe('edited cells', () => {
     await expect.poll(() => page.evaluate(() => localStorage.getItem('wirelab.cell.grpc/get-user')), LIVE).toContain('x-note: kept');
     await page.reload();
     await expect.poll(() => valueNow(cell(page, 'get-user').locator('[data-testid="grpc-metadata"]')), LIVE).toBe('x-note: kept');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -275,6 +275,6 @@ describe('select boxes', () => {
     );
     expect(fits.length).toBeGreaterThan(0);
     expect(fits.filter((select) => !select.fits)).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });

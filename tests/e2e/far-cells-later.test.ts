@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import type { Page } from 'playwright-core';
 import { cell, LIVE } from './lesson-page.ts';
 import { EDITOR_WAIT_CAP_MS } from '../../web/kit/page-shown.ts';
@@ -13,7 +13,7 @@ const lab = useAppAndBrowser();
 
 describe("the gRPC lesson's cells far from the viewport", () => {
   it('stay placeholders while the first editor starts, and become live once it is up', async () => {
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     // The page stops waiting for its first editor EDITOR_WAIT_CAP_MS (3 s) after its text
     // (web/kit/page-shown.ts), and far cells then go live anyway. On a loaded machine the gRPC
     // cells' chunk may come later than that: the page's timers of that length are made 10 minutes here, so
@@ -46,7 +46,7 @@ describe("the gRPC lesson's cells far from the viewport", () => {
       expect(await page.locator('.cell-slot [data-testid="cell-placeholder"]').count()).toBe(0);
     } finally {
       releaseMonaco();
-      await page.context().close();
+      await releasePage(page);
     }
   }, 120_000);
 
@@ -58,7 +58,7 @@ describe("the gRPC lesson's cells far from the viewport", () => {
     // whose mouseup came after the move was lost (grpc-extra-lessons failed so, now and then).
     // Here the page's observer callbacks are held while the reader jumps to the cell, so the
     // drawn hold is measured for sure, then let go.
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     await page.addInitScript(() => {
       const held: Array<() => void> = [];
       const Native = window.IntersectionObserver;
@@ -91,7 +91,7 @@ describe("the gRPC lesson's cells far from the viewport", () => {
       await page.locator('.cell-far.is-near [data-testid="cell"][data-cell-id="list-users-stream"]').waitFor({ state: 'attached', ...LIVE });
       expect(await runButtonPlace(page)).toEqual(drawn);
     } finally {
-      await page.context().close();
+      await releasePage(page);
     }
   }, 120_000);
 });

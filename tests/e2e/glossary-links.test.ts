@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { cell, evaluateNow, LIVE } from './lesson-page.ts';
 
 // Issue 24: a glossary term's first use in a lesson's text links to its definition (linked when
@@ -31,7 +31,7 @@ describe.each(['en', 'ru'] as const)('a lesson in %s', (lang) => {
     await term.waitFor(LIVE);
     await expect.poll(() => evaluateNow(term, (element) => Math.round(element.getBoundingClientRect().top)), LIVE).toBeLessThan(200);
     expect(await term.locator('h2').textContent()).toContain(lang === 'ru' ? 'кадр' : 'frame');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -50,6 +50,6 @@ describe('the inspector', () => {
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(title).toMatch(/^(метод|код статуса|заголовок|тело): [А-ЯЁ]/);
     expect(await axeViolations(page)).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GLOSSARY } from '../../web/glossary/glossary-terms.ts';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24 (7): the glossary in both languages, linked from the header, the course map and the
@@ -36,7 +36,7 @@ describe.each(['en', 'ru'] as const)('the glossary in %s', (lang) => {
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/${lang}/glossary`);
     await terms.first().waitFor();
     expect(await axeViolations(page)).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -76,7 +76,7 @@ describe('the search', () => {
     await expect
       .poll(async () => attributeNow(page.locator('[data-testid="search-result"]').first(), 'data-href'), LIVE)
       .toBe('/ru/glossary#three-way-handshake');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('is a link in the header where the row has no room for a box, whose page takes the words', async () => {
@@ -92,7 +92,7 @@ describe('the search', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => attributeNow(page.locator('[data-testid="search-result"]').first(), 'data-href'), LIVE).toBe('/en/glossary#etag');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1200);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('answers in English, with nothing found said so', async () => {
@@ -105,6 +105,6 @@ describe('the search', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => textNow(page.locator('[data-testid="search-summary"]')), LIVE).toContain('Nothing found');
     expect(await axeViolations(page)).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, it, type OnTestFinishedHandler } from 'vitest';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, editorText, holdCaptureBack, inspectorNode, LIVE, pollEvery, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -11,7 +11,7 @@ pollEvery(250);
 /** The test's own browser profile (its own session and sandbox), closed when the test ends, passed or failed. */
 async function openTestPage(onTestFinished: (handler: OnTestFinishedHandler) => void): Promise<Page> {
   const page = await openPage(lab.browser);
-  onTestFinished(() => page.context().close());
+  onTestFinished(() => releasePage(page));
   return page;
 }
 
@@ -61,7 +61,6 @@ describe.concurrent('the GraphQL lesson', () => {
     // found: the result links to them now and no longer says they are missing
     await first.locator('.graphql-result-summary .link-button').waitFor(LIVE);
     expect(await first.locator('[data-testid="capture-missing"]').count()).toBe(0);
-    await page.context().close();
   });
 
   // alone: it waits 6 s for the look-again to have answered, and pages loading beside it would
@@ -88,7 +87,6 @@ describe.concurrent('the GraphQL lesson', () => {
     await page.waitForTimeout(6_000);
     expect(await problem.count()).toBe(1);
     expect(await first.locator('[data-testid="graphql-data"]').count()).toBe(0);
-    await page.context().close();
   });
 
   it('answers a repeated cache-first query from urql’s cache without a request', async ({ expect, onTestFinished }) => {
@@ -111,7 +109,6 @@ describe.concurrent('the GraphQL lesson', () => {
     await cached.locator('[data-testid="graphql-policy"]').selectOption('network-only');
     await cached.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => attributeNow(cached.locator('[data-testid="graphql-result"]'), 'data-source'), LIVE).toBe('network');
-    await page.context().close();
   });
 
   it('receives a post created over REST on a GraphQL subscription (in Russian)', async ({ expect, onTestFinished }) => {
@@ -143,7 +140,6 @@ describe.concurrent('the GraphQL lesson', () => {
     await subscription.locator('[data-testid="cell-stop"]').click();
     await ended;
     expect(await subscription.locator('[data-testid="graphql-subscription"]').getAttribute('data-status')).toBe('ended');
-    await page.context().close();
   });
 
   it('"down to two" needs network-only, as its hint says: cache-first answers the second run from the cache', async ({ expect, onTestFinished }) => {
@@ -169,7 +165,6 @@ describe.concurrent('the GraphQL lesson', () => {
     // the network-only run's answer is in, so a request of the cache-first run would have been sent before it
     expect(sent).toBe(2);
     await expect.poll(() => attributeNow(page.locator('[data-testid="exercise"][data-exercise-id="down-to-two"]'), 'data-state'), LIVE).toBe('passed');
-    await page.context().close();
   });
 
   it('a query that is too deep is refused with the error in the page’s language', async ({ expect, onTestFinished }) => {
@@ -194,7 +189,6 @@ describe.concurrent('the GraphQL lesson', () => {
     await exercise.locator('[data-testid="exercise-answer"]').fill('9');
     await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
     await expect.poll(() => attributeNow(exercise, 'data-state'), LIVE).toBe('passed');
-    await page.context().close();
   });
 
   // The last five, one after another on one English page: each runs cells and passes exercises

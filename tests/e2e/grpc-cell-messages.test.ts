@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { cell, holdCaptureBack, LIVE, pollEvery, selectedExchange, textNow } from './lesson-page.ts';
 
 // What the gRPC cell says when a call does not go as planned: in the reader's language, and only
@@ -37,7 +37,7 @@ describe('the gRPC cell', () => {
     // found: the cell links to them now and no longer says they are missing
     await getUser.locator('[data-testid="grpc-show-bytes"]').waitFor(LIVE);
     expect(await missing.count()).toBe(0);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('a call started while the last one’s bytes are looked for again stays the new call’s (in Russian)', async () => {
@@ -63,7 +63,7 @@ describe('the gRPC cell', () => {
     await page.waitForTimeout(1_000);
     expect(await getUser.locator('[data-testid="grpc-show-bytes"]').count()).toBe(0);
     await getUser.locator('[data-testid="grpc-cancel"]').click();
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('another method chosen while a stream is open cancels that stream; Run is Run again (in Russian)', async () => {
@@ -94,7 +94,7 @@ describe('the gRPC cell', () => {
         return calls.filter((call) => call.procedure === '/wirelab.users.v1.UserService/Chat').map((call) => Boolean(call.cancelledByClient));
       });
     await expect.poll(chatCalls, LIVE).toEqual([true]);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('a metadata error clears the previous call and never claims that nothing was captured', async () => {
@@ -146,6 +146,6 @@ describe('a problem+json answer', () => {
     // ajv's English stays only in the body (the real bytes), not in the Russian summary
     for (const line of lines) expect(line).not.toMatch(/\bmust\b|does not exist/);
     expect(await invalid.locator('[data-testid="response-body"]').textContent()).toMatch(/must/);
-    await page.context().close();
+    await releasePage(page);
   });
 });

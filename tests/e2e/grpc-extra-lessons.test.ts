@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // The lessons "gRPC in the browser" and "A REST gateway over gRPC" in real Chromium against the
@@ -54,7 +54,7 @@ describe('gRPC in the browser', () => {
     const stream = await run(page, 'list-users-stream');
     await expect.poll(() => textNow(stream.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^0 OK/);
     await expect.poll(() => exerciseStateNow(page, 'end-of-stream'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -94,6 +94,6 @@ describe('A REST gateway over gRPC', () => {
     const stream = await run(page, 'gateway-list-users');
     await expect.poll(() => textNow(stream.locator('[data-testid="response-status"]')), LIVE).toMatch(/200/);
     await expect.poll(() => exerciseStateNow(page, 'stream-ndjson'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });

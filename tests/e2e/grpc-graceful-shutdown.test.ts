@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { cell, editorText, enabledNow, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // Lesson 04's health Watch and graceful shutdown in real Chromium: the student flips a service's
@@ -30,7 +30,7 @@ describe('lesson 04: health Watch and graceful shutdown', () => {
     expect(await messages.nth(2).textContent()).not.toContain('NOT_SERVING');
     await expect.poll(() => exerciseStateNow(page, 'watch-not-serving'), LIVE).toBe('passed');
     await watch.locator('[data-testid="grpc-cancel"]').click();
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('a graceful shutdown: NOT_SERVING, GOAWAY, the open chat finishes with OK, the next call is UNAVAILABLE', async () => {
@@ -67,6 +67,6 @@ describe('lesson 04: health Watch and graceful shutdown', () => {
     await expect.poll(() => textNow(chat.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/UNAVAILABLE/);
     await expect.poll(() => exerciseStateNow(page, 'drain-goaway'), LIVE).toBe('passed');
     await watch.locator('[data-testid="grpc-cancel"]').click();
-    await page.context().close();
+    await releasePage(page);
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PYTHON, startPythonStarter, STARTERS, type RunningStarter } from '../integration/own-server-starters.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { cell, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -88,7 +88,7 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       await subscription.locator('[data-testid="cell-run"]').click();
       await expect.poll(() => textNow(subscription.locator('[data-testid="graphql-event"]').first()), LIVE).toMatch(/postAdded/);
     } finally {
-      await page.context().close();
+      await releasePage(page);
     }
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, enabledNow, exerciseState, exerciseStateNow, LIVE, pollEvery, textNow } from './lesson-page.ts';
 
 // The gRPC lesson in real Chromium against the real server: calls over Connect and gRPC-Web from
@@ -61,7 +61,7 @@ describe('the gRPC lesson', () => {
     await response.first().click();
     const tree = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]');
     await expect.poll(() => tree.allTextContents(), LIVE).toEqual(expect.arrayContaining([expect.stringMatching(/GetUserResponse/)]));
-    await page.context().close();
+    await releasePage(page);
   });
 
   it.each([
@@ -83,7 +83,7 @@ describe('the gRPC lesson', () => {
     await expect
       .poll(() => page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"]').allTextContents(), LIVE)
       .toEqual(expect.arrayContaining([expect.stringMatching(layer === 'grpc-web' ? /gRPC-Web message/ : /Connect message/)]));
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('hits a deadline and, in Russian, reads NOT_FOUND with its details', async () => {
@@ -98,7 +98,7 @@ describe('the gRPC lesson', () => {
     const missing = await run(page, 'missing-user');
     await expect.poll(() => textNow(missing.locator('[data-testid="grpc-status"]')), LIVE).toMatch(/^5 NOT_FOUND/);
     expect(await missing.locator('[data-testid="grpc-details"]').textContent()).toMatch(/ErrorInfo/);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('streams ticks live, cancels them, and the server recorded the cancellation', async () => {

@@ -4,7 +4,7 @@
 // remembered; nothing listening is refused in Russian; back on Wirelab's server the cell works as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPythonStarter, type RunningStarter } from '../integration/own-server-starters.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { checkedNow, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -71,7 +71,7 @@ describe('an HTTP cell aimed at my server', () => {
       expect(await cell.locator('[data-testid="http-sent-to-mine"]').count()).toBe(0);
       expect(await (await fetch(`http://127.0.0.1:${starter.port}/api/v1/users?limit=100`)).text()).not.toContain(ownEmail);
     } finally {
-      await page.context().close();
+      await releasePage(page);
     }
   }, 60_000);
 });

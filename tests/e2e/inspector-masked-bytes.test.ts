@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, inspectorNode, LIVE, selectedMessage } from './lesson-page.ts';
 
 // Issue 24, in Chromium: on /mqtt, Connect, Publish, open the browser's PUBLISH in the inspector
@@ -57,6 +57,6 @@ describe.each(['en', 'ru'] as const)('a masked PUBLISH in the %s inspector', (la
     await expect
       .poll(() => attributeNow(page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"].insp-lit'), 'data-kind'), LIVE)
       .toBe('packet-type'); // the deepest node over that byte: the fixed header's type bits
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage } from './browser.ts';
+import { openPage, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseStateNow, inspectorNode, LIVE, setEditorText, textNow } from './lesson-page.ts';
 import { useRestartLab } from './restart-lab.ts';
 
@@ -69,7 +69,7 @@ describe('the inspector across a server restart', () => {
     await expect.poll(() => exchangeRow(page, '/api/v1/users/2').count(), LIVE).toBe(0);
     await expect.poll(() => exchangeRow(page, '/api/v1/users/3').count(), LIVE).toBe(0);
     expect(await inspector(page).locator('[data-testid="insp-before-restart"]').count()).toBe(0);
-    await page.context().close();
+    await releasePage(page);
   }, 120_000);
 
   it('does not let an exercise pass on a step from before the restart: the server no longer has it', async () => {
@@ -101,6 +101,6 @@ describe('the inspector across a server restart', () => {
     await deleteUser(11, 204);
     await deleteUser(11, 404);
     await expect.poll(() => exerciseStateNow(page, 'delete-twice'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseState, exerciseStateNow, LIVE } from './lesson-page.ts';
 
 // Lesson 1's keep-alive question, answered the way its hint says: count the rows above your last
@@ -72,6 +72,6 @@ describe('the keep-alive exercise', () => {
     await field.fill(String(visibleBefore));
     await field.press('Enter');
     await expect.poll(() => exerciseStateNow(page, 'count-connection-requests'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { LIVE, textNow } from './lesson-page.ts';
 import { axeViolations } from './axe-violations.ts';
 
@@ -105,7 +105,7 @@ describe('a lesson from the keyboard', () => {
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toMatchObject({ key: '1:', kind: 'http-response' });
     await expect.poll(() => litText(page)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -140,7 +140,7 @@ describe('a phone (390 px)', () => {
       await expect.poll(() => new URL(page.url()).pathname).toBe(`/${lang}/course`);
       expect(await menu.getAttribute('aria-expanded')).toBe('false');
     }
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('opens the inspector sheet from the skip link and folds it on Esc, the focus back in the lesson', async () => {
@@ -161,7 +161,7 @@ describe('a phone (390 px)', () => {
     await page.keyboard.press('Escape');
     expect(await dock.getAttribute('class')).toContain('is-closed');
     expect((await focused(page)).id).toBe('content');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it("scrolls no lesson sideways, in either language, and keeps the queue lab's Stop in sight", async () => {
@@ -192,7 +192,7 @@ describe('a phone (390 px)', () => {
     ).toBe(true);
     widths.push(`ru/message-queues: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
     expect(widths.filter((line) => Number(line.split(': ')[1]) > 390)).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -227,7 +227,7 @@ describe('axe-core on the pages a class uses, with their consoles and a run in t
         }
         expect(await axeViolations(page)).toEqual([]);
       } finally {
-        await page.context().close();
+        await releasePage(page);
       }
     });
   }

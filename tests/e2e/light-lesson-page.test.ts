@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPage, useAppAndBrowser, WEB_ROOT } from './browser.ts';
+import { openPage, useAppAndBrowser, WEB_ROOT, releasePage } from './browser.ts';
 import { cell, editorText, inspectorNode, LIVE, textNow } from './lesson-page.ts';
 
 // A REST lesson's page downloads what a REST lesson needs (issue 15): no HTTP/2, protobuf or
@@ -85,7 +85,7 @@ describe('a REST lesson page is light', () => {
         String(pattern),
       ).toBe(true);
 
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     const requested: string[] = [];
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;
@@ -130,13 +130,13 @@ describe('a REST lesson page is light', () => {
     // the inspector decodes the request with the HTTP/1.1 layer alone
     await inspectorNode(page, 'request-line').waitFor(LIVE);
     for (const pattern of DECODERS_A_REST_LESSON_NEVER_NEEDS) expect(requested.filter((file) => pattern.test(file))).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
 describe('a gRPC lesson page is light too', () => {
   it('stays within the same script budget before its first cell, and its text after the first screen comes after that cell', async () => {
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     await page.addInitScript({ content: MARK_FIRST_CELL });
     await page.goto(`${lab.server.origin}/en/grpc`);
     await page.locator('.cell-slot').first().waitFor(LIVE);
@@ -153,7 +153,7 @@ describe('a gRPC lesson page is light too', () => {
     );
     expect(lessonChunks).toHaveLength(2);
     expect(beforeFirstCell.filter((path) => lessonChunks.includes(path))).toEqual([lessonChunks[0]]);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -168,7 +168,7 @@ describe('every lesson page is light', () => {
       const weighed: string[] = [];
       const over: string[] = [];
       for (const slug of LESSON_SLUGS) {
-        const page = await openPage(lab.browser);
+        const page = await openPage(lab.browser, { fresh: true });
         await page.addInitScript({ content: MARK_FIRST_CELL });
         await page.goto(`${lab.server.origin}/ru/${slug}`);
         await page
@@ -178,7 +178,7 @@ describe('every lesson page is light', () => {
         // what was requested before the cell appeared has arrived once the lesson's text is whole
         await page.locator('article.lesson:not([aria-busy])').waitFor({ state: 'attached', ...LIVE });
         const { paths, bytes } = await scriptsBeforeFirstCell(page);
-        await page.context().close();
+        await releasePage(page);
         expect(paths.length, `/ru/${slug}`).toBeGreaterThan(3);
         weighed.push(`/ru/${slug} ${(bytes / 1000).toFixed(2)} kB`);
         if (bytes > JS_BEFORE_FIRST_CELL_GZIP) over.push(`/ru/${slug}: ${bytes} bytes: ${paths.join(' ')}`);
@@ -191,7 +191,7 @@ describe('every lesson page is light', () => {
 
 describe('a cell coming into view', () => {
   it('starts its Monaco before its own chunk has arrived, and the inspector waits until the editor is up', async () => {
-    const page = await openPage(lab.browser);
+    const page = await openPage(lab.browser, { fresh: true });
     const requested: string[] = [];
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;
@@ -233,7 +233,7 @@ describe('a cell coming into view', () => {
     } finally {
       releaseCell();
       releaseMonaco();
-      await page.context().close();
+      await releasePage(page);
     }
   });
 });

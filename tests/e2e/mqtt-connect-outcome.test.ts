@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, type ExpectStatic, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
 
 // A student who clicks Connect on the MQTT console (web/editors/mqtt/) either gets connected or
@@ -75,7 +75,7 @@ describe.concurrent('the MQTT console’s Connect', () => {
     const state = await finalState(expect, page);
     expect(state, (await dashboard.locator('[data-testid="rt-log-entry"]').allTextContents()).join('\n')).toBe('connected');
     await dashboard.locator('[data-testid="rt-log-entry"][data-packet="CONNACK"]').waitFor(LIVE);
-    await page.context().close();
+    await releasePage(page);
     proxy.close();
   }, 120_000);
 
@@ -95,6 +95,6 @@ describe.concurrent('the MQTT console’s Connect', () => {
     );
     // mqtt.js's own words ("connack timeout") are not the student's
     expect(await dashboard.locator('[data-testid="rt-log-entry"]').allTextContents()).not.toContainEqual(expect.stringContaining('connack timeout'));
-    await page.context().close();
+    await releasePage(page);
   }, 120_000);
 });

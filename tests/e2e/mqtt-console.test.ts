@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseStateNow, holdCaptureBack, LIVE, selectedMessage, textNow, valueNow } from './lesson-page.ts';
 
 // The MQTT console (web/editors/mqtt/) in real Chromium: mqtt.js over the WebSocket at /mqtt,
@@ -67,7 +67,7 @@ describe('the MQTT console', () => {
     await card.locator('[data-testid="exercise-answer"]').fill('43');
     await card.locator('[data-testid="exercise-submit"]').click();
     await expect.poll(() => exerciseStateNow(page, 'publish-remaining-length'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('gives a new subscriber the retained message, and publishes the will when the connection drops', async () => {
@@ -99,7 +99,7 @@ describe('the MQTT console', () => {
     await expect.poll(() => exerciseStateNow(page, 'will-fires'), LIVE).toBe('passed');
     // no DISCONNECT left the sensor: the broker saw a lost connection
     expect(await sensor.locator('[data-testid="rt-log-entry"][data-packet="DISCONNECT"]').count()).toBe(0);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('keeps a persistent session’s messages while it is offline, and delivers a domain event to a wildcard subscription', async () => {
@@ -135,7 +135,7 @@ describe('the MQTT console', () => {
     await expect.poll(() => received(events, 'events/user/created').count(), LIVE).toBe(1);
     expect(await received(events, 'events/user/created').textContent()).toContain('mira.broker@example.com');
     await expect.poll(() => exerciseStateNow(page, 'domain-event-by-wildcard'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('finds a packet’s bytes that reached the page later than its first wait, clicked 8 s after Connect', async () => {
@@ -152,7 +152,7 @@ describe('the MQTT console', () => {
     await dashboard.locator('[data-testid="rt-log-entry"][data-kind="sent"][data-packet="CONNECT"] [data-testid="rt-log-link"]').click();
     await expect.poll(() => textNow(selectedMessage(page)), LIVE).toMatch(/CONNECT · MQTT 3\.1\.1 · client dashboard/);
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('in');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -192,6 +192,6 @@ describe.each(['en', 'ru'] as const)('the MQTT console in %s', (lang) => {
     expect(await again.locator('[data-testid="mqtt-payload"]').inputValue()).toBe('00 ff 10');
     await again.locator('[data-testid="mqtt-reset"]').click();
     expect(await again.locator('[data-testid="mqtt-topic"]').inputValue()).toBe('notes/hello');
-    await page.context().close();
+    await releasePage(page);
   });
 });

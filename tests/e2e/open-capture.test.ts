@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../wire/capture-file/read-capture-file.ts';
 import { bigCapture, bigCaptureConnections } from './big-capture.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, LIVE, pollEvery, setEditorText, textNow } from './lesson-page.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../wire/capture-file/fixtures');
@@ -87,7 +87,7 @@ describe.each([
     await inspector.locator('[data-testid="insp-file-close"]').click();
     expect(await textNow(inspector.locator('[data-testid="insp-file-close"]').or(page.getByText(back)))).toBeNull();
     await expect.poll(() => liveRow.count(), LIVE).toBe(1);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('steps through a capture from the keyboard, shows the time between steps, and a link opens one step', async () => {
@@ -121,7 +121,7 @@ describe.each([
     const chosen = inspectorOf(again).locator('[data-testid="insp-message"][aria-pressed="true"]');
     await expect.poll(() => attributeNow(chosen, 'data-index'), LIVE).toBe('6');
     expect(await textNow(chosen)).toBe(lastPacket);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -145,7 +145,7 @@ describe('links and HAR', { timeout: 180_000 }, () => {
     await again.goto(link);
     const chosen = inspectorOf(again).locator('[data-testid="insp-exchange"][aria-pressed="true"]');
     await expect.poll(() => textNow(chosen), { timeout: 60_000 }).toContain('/api/v1/users?limit=1');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('lists every request of a HAR that Chromium recorded, with its status, headers and body, and says what a HAR lacks', async () => {
@@ -190,7 +190,7 @@ describe('links and HAR', { timeout: 180_000 }, () => {
     const bodies = await detail.locator('[data-testid="insp-har-body"]').allTextContents();
     expect(bodies[0]).toContain('Har Reader');
     expect(bodies[1]).toContain('"id"');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -226,6 +226,6 @@ describe('a 50 MB capture', () => {
     await expect.poll(() => rows.count(), { timeout: 120_000, interval: 500 }).toBe(connections);
     await rows.last().click();
     await expect.poll(() => textNow(inspector.locator('.insp-detail')), LIVE).toContain(`/big/${connections - 1}`);
-    await page.context().close();
+    await releasePage(page);
   });
 });

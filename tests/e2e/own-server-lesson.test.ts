@@ -6,7 +6,7 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startPythonStarter } from '../integration/own-server-starters.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseState, exerciseStateNow, holdCaptureBack, textNow, valueNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -114,7 +114,7 @@ describe('lesson 15 «Свой сервер»', () => {
       // only that suite's exercise
       expect(await exerciseState(page, 'websocket-passes')).toBe('pending');
     } finally {
-      await page.context().close();
+      await releasePage(page);
       await Promise.all([faulty.stop(), complete.stop()]);
     }
   }, 90_000);
@@ -157,7 +157,7 @@ describe('lesson 15 «Свой сервер»', () => {
       expect(fixing.note).toMatch(/^Fixed since an earlier run of your server: etag-on-get, .*\. The lesson's exercise counts this\.$/);
       await expect.poll(() => exerciseStateNow(page, 'rest-passes'), { timeout: 30_000 }).toBe('passed');
     } finally {
-      await page.context().close();
+      await releasePage(page);
       await Promise.all([faulty.stop(), complete.stop()]);
     }
   }, 120_000);

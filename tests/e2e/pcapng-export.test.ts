@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT, releasePage } from './browser.ts';
 import { setEditorText, textNow } from './lesson-page.ts';
 
 const run = promisify(execFile);
@@ -67,7 +67,8 @@ describe.each([
   { lang: 'ru', connectionLabel: 'Сохранить соединение .pcapng', sessionLabel: 'Сохранить .pcapng' },
 ])('the inspector in $lang', ({ lang, connectionLabel, sessionLabel }) => {
   it("saves the selected request's connection and the whole session as pcapng files that tshark reads", async () => {
-    const page = await openPage(browser);
+    // a fresh profile: the session then holds the connections of the page's first load too
+    const page = await openPage(browser, { fresh: true });
     await page.goto(`${server.origin}/${lang}/rest`);
     const cell = page.locator('[data-testid="cell"]').first();
     const cellId = (await cell.getAttribute('data-cell-id'))!;
@@ -99,6 +100,6 @@ describe.each([
     expect(all).toContain('POST /api/v1/users');
     // The session holds more than that connection: the page's own requests (lesson, scripts) too.
     expect(all.length).toBeGreaterThan(seen.length);
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, type ExpectStatic, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseState, exerciseStateNow, holdCaptureBack, LIVE, selectedExchange, textNow, valueNow } from './lesson-page.ts';
 
 // The pipeline lab of lesson 13 in real Chromium, in both languages: the worker stopped, the
@@ -107,7 +107,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
       });
       // Checked on the worker's own PUBLISH packets, captured on its TCP connection to the broker.
       await expect.poll(() => exerciseStateNow(page, 'nothing-lost'), LIVE).toBe('passed');
-      await page.context().close();
+      await releasePage(page);
     });
   });
 
@@ -147,7 +147,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
       expect(await attributeNow(notifier, 'data-processed')).toBe('3');
       expect(await attributeNow(notifier, 'data-backlog')).toBe('0');
       expect(await attributeNow(notifier, 'data-running')).toBe('true');
-      await page.context().close();
+      await releasePage(page);
     });
   });
 
@@ -171,7 +171,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
       // And it works: an order published now is handled and notified.
       await twoWays.locator('[data-testid="pipeline-publish"]').click();
       await expect.poll(() => twoWays.locator('[data-testid="pipeline-notification"][data-by="notifier"]').count(), LIVE).toBe(1);
-      await page.context().close();
+      await releasePage(page);
     });
   });
 
@@ -236,7 +236,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
       await expect.poll(() => exerciseStateNow(page, 'late-subscriber'), LIVE).toBe('passed');
 
       expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
-      await page.context().close();
+      await releasePage(page);
     });
   });
 
@@ -262,7 +262,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
       expect(await handled('w2')).toBeGreaterThan(0);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect((await handled('w1')) + (await handled('w2'))).toBe(5);
-      await page.context().close();
+      await releasePage(page);
     });
   });
 
@@ -282,7 +282,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
       // (which the inspector, left to itself, may show too as the newest exchange: the link decides)
       await expect.poll(() => textNow(link), { timeout: 20_000 }).toBe('bytes');
       await expect.poll(() => textNow(selectedExchange(page)), LIVE).toContain('POST /api/v1/pipeline/notifications');
-      await page.context().close();
+      await releasePage(page);
     });
   });
 
@@ -315,7 +315,7 @@ describe.concurrent('lesson 13’s pipeline lab', () => {
         moved[`${count} notifications`] = (await span()) - before;
       }
       expect(moved).toEqual({ 'the group formed': 0, '1 notifications': 0, '3 notifications': 0, '5 notifications': 0 });
-      await page.context().close();
+      await releasePage(page);
     });
   });
 });

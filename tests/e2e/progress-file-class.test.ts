@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, LIVE } from './lesson-page.ts';
 
 // Issue 35: passes brought by an imported progress file come into the student's own page only,
@@ -51,7 +51,7 @@ describe('an imported progress file in a class', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const result = desk.locator('[data-testid="board-row"][data-name="Mia"] [data-testid="board-result"][data-exercise="rest/create-201"]');
     if ((await result.count()) > 0) expect(await result.getAttribute('data-state')).not.toBe('passed');
-    await student.context().close();
-    await desk.context().close();
+    await releasePage(student);
+    await releasePage(desk);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { cell, editorText, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24: a cell edited in Monaco travels in the progress file ("My progress" on the course
@@ -33,7 +33,7 @@ describe('a Monaco draft through the progress file', () => {
     const saved = join(tmpdir(), `wirelab-progress-monaco-${process.pid}.json`);
     await download.saveAs(saved);
     expect(Object.keys(JSON.parse(readFileSync(saved, 'utf8')).cells)).toContain('rest/get-user');
-    await page.context().close();
+    await releasePage(page);
 
     // another browser profile: nothing kept, its own session
     const other = await openPage(lab.browser);
@@ -50,6 +50,6 @@ describe('a Monaco draft through the progress file', () => {
     await imported.scrollIntoViewIfNeeded();
     await expect.poll(() => imported.locator('.monaco-editor .view-line', { hasText: '?draft=42' }).count(), LIVE).toBe(1);
     expect(await editorText(other, 'get-user')).toContain('/api/v1/users/1?draft=42');
-    await other.context().close();
+    await releasePage(other);
   });
 });

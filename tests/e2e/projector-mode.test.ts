@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useAppAndBrowser } from './browser.ts';
+import { useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, editorText, LIVE, textNow } from './lesson-page.ts';
 
 // Projector mode and the presenter's keyboard at the size of a classroom projector: the type
@@ -172,7 +172,7 @@ describe.each([
     expect(await help.textContent()).toMatch(lang === 'ru' ? /следующий раздел/ : /next section/);
     await page.keyboard.press('Escape');
     await expect.poll(() => help.isVisible()).toBe(false);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -229,7 +229,7 @@ describe('the presenter keys and the editors', () => {
     expect(await cell(page, 'get-ada').locator('[data-testid="response-status"]').count()).toBe(0);
     // a new exchange to show brings the hidden inspector back
     await expect.poll(() => attributeNow(page.locator('[data-testid="inspector-dock"]'), 'class'), LIVE).toContain('is-open');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('remembers projector mode across a reload, and the toggle turns it off (and the URL with it)', async () => {
@@ -245,6 +245,6 @@ describe('the presenter keys and the editors', () => {
     await page.locator('article.lesson h2').first().waitFor();
     expect(await page.locator('html').getAttribute('data-projector')).toBeNull();
     expect(await page.locator('[data-testid="presenter-legend"]').count()).toBe(0);
-    await page.context().close();
+    await releasePage(page);
   });
 });

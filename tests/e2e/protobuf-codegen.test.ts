@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT } from './browser.ts';
+import { assertBuilt, launchBrowser, openPage, WEB_ROOT, releasePage } from './browser.ts';
 import { cell, editorText, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // Lesson 03's code generation section in real Chromium: the .proto and the TypeScript that
@@ -45,7 +45,7 @@ describe('lesson 03: code generation', () => {
       const typeEnd = generated.indexOf('\n};', typeStart) + 3;
       expect(shown).toContain(generated.slice(typeStart, typeEnd));
       expect(shown).toMatch(/export const UserSchema: GenMessage<User/);
-      await page.context().close();
+      await releasePage(page);
     });
   }
 
@@ -60,6 +60,6 @@ describe('lesson 03: code generation', () => {
     await setEditorText(page, 'ban-user', (await editorText(page, 'ban-user')).replace('"BANNED"', '"USER_STATUS_BANNED"'));
     await target.locator('[data-testid="cell-run"]').click();
     await expect.poll(() => exerciseStateNow(page, 'generated-enum-json'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,7 +1,7 @@
 import { attributeNow, LIVE, textNow, valueNow } from './lesson-page.ts';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 
 // The Protocol Buffers lesson in Chromium: the workbench encodes JSON and decodes hex with the
 // real library and the inspector's decoder, and an exercise passes from a real Connect call.
@@ -85,7 +85,7 @@ describe('the protobuf workbench', () => {
     const error = cell.locator('[data-testid="pbw-bytes-error"]');
     await expect.poll(() => attributeNow(error, 'data-code')).toBe('length-past-end');
     expect(await error.textContent()).toContain('длина выходит за конец сообщения');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 

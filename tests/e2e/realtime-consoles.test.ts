@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, type ExpectStatic, it } from 'vitest';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import {
   attributeNow,
   cell,
@@ -126,7 +126,7 @@ describe.concurrent('the WebSocket console', () => {
     await expect.poll(() => attributeNow(echo.locator('[data-testid="ws-state"]'), 'data-state'), LIVE).toBe('CLOSED');
     expect(await echo.locator('[data-testid="rt-log-entry"][data-event="close"]').getAttribute('data-code')).toBe('1005');
     await expect.poll(() => exerciseStateNow(page, 'client-close'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
   it('finds a frame’s bytes that reached the page later than its first wait', async ({ expect }) => {
     // The capture channel held back 6 s (holdCaptureBack): the handshake was looked for once, 5 s
@@ -146,7 +146,7 @@ describe.concurrent('the WebSocket console', () => {
     await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('ws-frame');
     expect(await selectedMessage(page).getAttribute('data-dir')).toBe('out');
     expect(await textNow(selectedMessage(page))).toMatch(/text · 4 B/);
-    await page.context().close();
+    await releasePage(page);
   });
 
   // alone, after the others: it reads the new row 1 s after its click (a miss reads "looking…" for 5 s)
@@ -181,7 +181,7 @@ describe.concurrent('the WebSocket console', () => {
     await page.waitForTimeout(1_000);
     expect(await textNow(opened.nth(1))).toBe('handshake');
     expect(await textNow(selectedExchange(page))).toMatch(/GET \/ws\/echo/);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -293,7 +293,7 @@ describe.concurrent('the SSE console', () => {
     expect(await comment.first().textContent()).toContain(': keep-alive');
     expect(await events.locator('[data-testid="rt-log-entry"]', { hasText: 'retry: 3000' }).count()).toBe(1);
     await expect.poll(() => exerciseStateNow(page, 'heartbeat-comment'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('finds an event’s bytes that reached the page later than its first wait', async ({ expect }) => {
@@ -312,7 +312,7 @@ describe.concurrent('the SSE console', () => {
     await created.locator('[data-testid="rt-log-link"]').click();
     await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('sse-event');
     expect(await textNow(selectedMessage(page))).toMatch(/user\.created · id \d+/);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -352,7 +352,7 @@ describe.concurrent('a live console moves nothing under the pointer', () => {
       await events.locator('[data-testid="sse-disconnect"]').click();
       await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('closed');
       expect(Math.round((await runButtonTop(page, 'create-user')) - before)).toBe(0);
-      await page.context().close();
+      await releasePage(page);
     });
   }
 
@@ -378,7 +378,7 @@ describe.concurrent('a live console moves nothing under the pointer', () => {
       if (prefix === 'sio') await expect.poll(() => attributeNow(panel.locator('[data-testid="sio-transport"]'), 'data-transport'), LIVE).toBe('websocket');
       expect(`${path} ${Math.round((await logOffset()) - before)}`).toBe(`${path} 0`);
     }
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('a full log holds still while a press is down on a row, so the click reaches its bytes; then it catches up with the newest', async ({ expect }) => {
@@ -417,7 +417,7 @@ describe.concurrent('a live console moves nothing under the pointer', () => {
     await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('ws-frame');
     expect(await textNow(selectedMessage(page))).toMatch(/text · 5 B/);
     await expect.poll(belowTheFold, LIVE).toBeLessThanOrEqual(1);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('long polling: the timeline keeps its height as polls are answered, and the Run button under it stays put', async ({ expect }) => {
@@ -438,7 +438,7 @@ describe.concurrent('a live console moves nothing under the pointer', () => {
     }
     expect([...seen]).toEqual([0]);
     await poll.locator('[data-testid="poll-stop"]').click();
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -486,7 +486,7 @@ describe.concurrent('the long polling console', () => {
       .toContain('/api/v1/poll');
     await poll.locator('[data-testid="poll-stop"]').click();
     await expect.poll(() => attributeNow(poll.locator('[data-testid="poll-state"]'), 'data-state'), LIVE).toBe('idle');
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('finds a poll’s bytes that reached the page later than its first wait: "not captured" looks again', async ({ expect }) => {
@@ -506,6 +506,6 @@ describe.concurrent('the long polling console', () => {
     await link.click();
     await expect.poll(() => textNow(selectedExchange(page)), { timeout: 20_000 }).toContain('/api/v1/poll');
     await expect.poll(() => textNow(link), LIVE).toBe('show');
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { cell, editorText, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // Lesson 02's header versioning in real Chromium: the student switches the version of
@@ -36,6 +36,6 @@ describe('lesson 02: the version in a header', () => {
     await exercise.locator('[data-testid="exercise-answer"]').fill('Accept, Api-Version');
     await exercise.locator('[data-testid="exercise-answer"]').press('Enter');
     await expect.poll(() => exerciseStateNow(page, 'vary-answer'), LIVE).toBe('passed');
-    await page.context().close();
+    await releasePage(page);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe-violations.ts';
-import { describePage, openPage, useAppAndBrowser } from './browser.ts';
+import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, holdCaptureBack, LIVE, pollEvery, selectedExchange, setEditorText, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -57,7 +57,7 @@ describe.each([
     await body.hover();
     const highlighted = inspector.locator('[data-testid="insp-hex-byte"][data-highlighted="true"]');
     await expect.poll(() => highlighted.count()).toBeGreaterThan(email.length);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -85,7 +85,7 @@ describe('an HTTP cell whose bytes reach the page late', () => {
     // found: the cell links to them now and no longer says they are missing
     expect(await cell.locator('[data-testid="capture-missing"]').count()).toBe(0);
     expect(await cell.locator('.response-summary .link-button').textContent()).toBe('Show the bytes in the inspector');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -127,7 +127,7 @@ describe('an HTTP cell run again from the keyboard while its request is out', ()
     await expect.poll(() => textNow(runButton), LIVE).toMatch(/Run/);
     expect(await textNow(problem)).not.toBeNull();
     expect(await cell.locator('[data-testid="response-status"]').count()).toBe(0);
-    await page.context().close();
+    await releasePage(page);
   });
 });
 

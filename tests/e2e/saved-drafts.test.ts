@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, LIVE, textNow, valueNow } from './lesson-page.ts';
 
 // A student's edits to a realtime console or the protobuf workbench survive a reload, as those of
@@ -48,7 +48,7 @@ describe('a realtime console', () => {
     echo = await reload(page, 'echo');
     expect(await echo.locator('[data-testid="ws-url"]').inputValue()).toBe('/ws/echo');
     expect(await echo.locator('[data-testid="cell-reset"]').isDisabled()).toBe(true);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('Socket.IO, SSE and long polling: keep their fields across a reload', async () => {
@@ -81,7 +81,7 @@ describe('a realtime console', () => {
     poll = await reload(page, 'poll');
     expect(await poll.locator('[data-testid="poll-hold"]').inputValue()).toBe('3');
     expect(await poll.locator('[data-testid="poll-since"]').inputValue()).toBe('5');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -120,6 +120,6 @@ describe('the protobuf workbench', () => {
     await expect.poll(() => saved(page, 'protocol-buffers/varint-150')).toBeNull();
     workbench = await reload(page, 'varint-150');
     expect(await workbench.locator('[data-testid="pbw-hex"]').inputValue()).toBe('08 96 01');
-    await page.context().close();
+    await releasePage(page);
   });
 });

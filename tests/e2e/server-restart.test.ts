@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage } from './browser.ts';
+import { openPage, releasePage } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { attributeNow, cell, editorText, LIVE, setEditorText, textNow } from './lesson-page.ts';
 import { useRestartLab } from './restart-lab.ts';
@@ -110,7 +110,7 @@ describe('the teacher restarts the server', () => {
     await expect
       .poll(() => textNow(student.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="request-line"]').first()), LIVE)
       .toContain('GET /api/v1/users/2');
-    await desk.context().close();
-    await student.context().close();
+    await releasePage(desk);
+    await releasePage(student);
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { asyncApiDocument } from '../../server/asyncapi/asyncapi-document.ts';
 import { axeViolations } from './axe-violations.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, evaluateNow, LIVE, textNow } from './lesson-page.ts';
 
 // Issue 24, item 7 (part): the student's own things — the quiz's score and kept answers, the
@@ -56,7 +56,7 @@ describe('the quiz', () => {
     expect(await question(page, 'rest-vs-graphql').getAttribute('data-state')).toBe('pending');
     await page.reload();
     await expect.poll(() => attributeNow(question(page, 'rest-vs-graphql'), 'data-state'), LIVE).toBe('pending');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -178,7 +178,7 @@ describe('progress to another computer', () => {
     expect(await cell(page, 'echo').locator('[data-testid="ws-url"]').inputValue()).toBe('/ws/echo?ping=1500');
     await page.goto(`${lab.server.origin}/ru/quiz`);
     expect(await question(page, 'rest-vs-graphql').locator('input[data-option="fields"]').isChecked()).toBe(true);
-    await page.context().close();
+    await releasePage(page);
   });
 
   it('says in Russian why a damaged file is refused', async () => {
@@ -193,7 +193,7 @@ describe('progress to another computer', () => {
     await expect
       .poll(() => textNow(page.locator('[data-testid="progress-import-refused"]')), LIVE)
       .toBe('Файл прогресса повреждён: поле progress.rest.x заполнено неправильно. Ничего не изменилось.');
-    await page.context().close();
+    await releasePage(page);
   });
 });
 
@@ -220,6 +220,6 @@ describe('the AsyncAPI page', () => {
     expect(await data.locator('[data-testid="asyncapi-schema-node"][data-name="email"]').count()).toBe(1);
     expect(await page.locator('[data-testid="asyncapi-operation"][data-action="receive"]').count()).toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
-    await page.context().close();
+    await releasePage(page);
   });
 });

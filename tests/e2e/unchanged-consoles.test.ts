@@ -5,7 +5,7 @@ import { describe, expect, it, type ExpectStatic } from 'vitest';
 import type { Check } from '../../contracts/exercise-checks/check-types.ts';
 import { lessonSlug } from '../../web/lessons/lesson-slug.ts';
 import type { LessonJson } from '../../web/lessons/lesson-types.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, exerciseState, exerciseStateNow, pollEvery } from './lesson-page.ts';
 
 // "Use the cell as it is" for the realtime consoles and the protobuf workbench, in Chromium
@@ -155,7 +155,7 @@ describe('exercises on a realtime console or the protobuf workbench, with the ce
       await echo.locator('[data-testid="ws-send"]').click();
       await expect.poll(() => exerciseStateNow(page, 'close-1009'), LIVE).toBe('passed');
     } finally {
-      await page.context().close();
+      await releasePage(page);
     }
   });
 
@@ -186,7 +186,7 @@ describe('exercises on a realtime console or the protobuf workbench, with the ce
         for (const { id } of use.others) if ((await exerciseState(page, id)) !== 'pending') passedUnchanged.push(id);
         expect(passedUnchanged, `these pass on the unchanged ${use.slug}/${use.cellId} console: mark them runOnly or make them need a change`).toEqual([]);
       } finally {
-        await page.context().close();
+        await releasePage(page);
       }
     },
   );

@@ -4,7 +4,7 @@
 // of Wirelab's connection to the starter in the inspector. Nothing listening: the fact, in Russian.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPythonStarter, type RunningStarter } from '../integration/own-server-starters.ts';
-import { openPage, useAppAndBrowser } from './browser.ts';
+import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
 import { attributeNow, cell, inspectorNode, LIVE, selectedMessage, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
@@ -56,7 +56,7 @@ describe('the WebSocket console aimed at my server', () => {
       // the relay's own 101 before that fact is not told as an open connection: only the first run's is
       expect(await echo.locator('[data-testid="rt-log-entry"][data-event="open"]').count()).toBe(1);
     } finally {
-      await page.context().close();
+      await releasePage(page);
     }
   }, 60_000);
 });

@@ -1,0 +1,122 @@
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
+
+/**
+ * Each end-to-end file's CPU in a whole run, one JSON line a file appended to the file
+ * WIRELAB_E2E_CPU_LOG names (unset: nothing is measured): the worker's own (its server included),
+ * its Chromium's (every process under the worker whose command names Chromium, the renderers that
+ * ended counted in their parent: a file's tests run one file at a time in a worker, so the
+ * difference from the file's start is the file's), the other programs its tests started (Go,
+ * Python, HAProxy…), the wall time, and how many documents its pages loaded in how many new
+ * browser profiles. `cpu-of.py` gives a run's whole; this says which files it is made of:
+ *   WIRELAB_E2E_CPU_LOG=/tmp/e2e-cpu.jsonl npx vitest run --project e2e
+ */
+const LOG = process.env.WIRELAB_E2E_CPU_LOG;
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+interface ProcessCpu {
+  readonly chromium: number;
+  readonly others: number;
+}
+
+/** CPU seconds of this process's descendants, each with the children it reaped. */
+function descendantsCpu(): ProcessCpu {
+  const parents = new Map<number, number>();
+  const seconds = new Map<number, number>();
+  const chromium = new Set<number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(name);
+      parents.set(pid, Number(fields[1]));
+      const own = pid === process.pid ? 0 : Number(fields[11]) + Number(fields[12]);
+      seconds.set(pid, (own + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND);
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('chrom')) chromium.add(pid);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const isMine = (pid: number) => {
+    for (let up: number | undefined = pid; up !== undefined && up > 1; up = parents.get(up)) if (up === process.pid) return true;
+    return false;
+  };
+  let inChromium = 0;
+  let inOthers = 0;
+  for (const [pid, cpu] of seconds) {
+    if (!isMine(pid)) continue;
+    if (chromium.has(pid)) inChromium += cpu;
+    else inOthers += cpu;
+  }
+  return { chromium: inChromium, others: inOthers };
+}
+
+let start: { readonly wall: number; readonly worker: NodeJS.CpuUsage; readonly descendants: ProcessCpu } | undefined;
+let loads = 0;
+let profiles = 0;
+
+export function fileCpuStart(): void {
+  if (!LOG) return;
+  loads = 0;
+  profiles = 0;
+  start = { wall: performance.now(), worker: process.cpuUsage(), descendants: descendantsCpu() };
+}
+
+/** Counts a new browser profile and the documents its pages load. */
+export function fileCpuProfile(context: BrowserContext): void {
+  if (!LOG) return;
+  profiles += 1;
+  context.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame().parentFrame() === null) loads += 1;
+  });
+}
+
+/** After the file's browser profiles closed: their renderers' CPU is counted once they have ended (2 s at most). */
+export async function fileCpuEnd(file: string): Promise<void> {
+  if (!LOG || !start) return;
+  for (let waited = 0; waited < 2000 && rendererRunning(); waited += 100) await new Promise((done) => setTimeout(done, 100));
+  const worker = process.cpuUsage(start.worker);
+  const now = descendantsCpu();
+  const line = {
+    file,
+    wall: round((performance.now() - start.wall) / 1000),
+    worker: round((worker.user + worker.system) / 1e6),
+    chromium: round(now.chromium - start.descendants.chromium),
+    others: round(now.others - start.descendants.others),
+    loads,
+    profiles,
+  };
+  appendFileSync(LOG, `${JSON.stringify(line)}\n`);
+  start = undefined;
+}
+
+function rendererRunning(): boolean {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) continue;
+      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (command.includes('--type=renderer') && isDescendant(Number(name))) return true;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return false;
+}
+
+function isDescendant(pid: number): boolean {
+  for (let up: number | undefined = pid; up !== undefined && up > 1; ) {
+    if (up === process.pid) return true;
+    try {
+      const stat: string = readFileSync(`/proc/${up}/stat`, 'utf8');
+      up = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+const round = (seconds: number) => Math.round(seconds * 10) / 10;
