@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
 import { fileCpuEnd, fileCpuStart } from './file-cpu.ts';
-import { closeKeptPages, openPage, releasePage } from './page-pool.ts';
+import { closeKeptPages, keptProfiles, openPage, releasePage } from './page-pool.ts';
 
 export { openPage, releasePage };
 
@@ -45,7 +45,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * One page of `path` for the tests of a describe that each use cells of their own, opened at the
- * first test that asks for it and closed after the describe: the lesson loads once, not once a
+ * first test that asks for it and given back after the describe: the lesson loads once, not once a
  * test. A lesson page's load (its Monaco editors, then every other cell mounted in its turn) was
  * most of such a test's CPU, Chromium's renderer most of all. The tests share the page's session,
  * so sandbox, captures and exercise cards: give one its own page (openPage) when another test's
@@ -109,17 +109,46 @@ export async function fileBrowser(): Promise<Browser> {
   return sharedBrowser;
 }
 
-/** After a file's tests: its browser profiles of a shared Chromium closed, or its own Chromium. */
+/**
+ * After a file's tests: its browser profiles of a shared Chromium closed but the pages kept for the
+ * next file (page-pool.ts: on about:blank, cleared), or its own Chromium.
+ */
 export async function releaseBrowser(browser: Browser | undefined): Promise<void> {
-  if (browser) await closeKeptPages(browser);
-  if (SHARE_BROWSER) await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
-  else await browser?.close();
+  if (!browser) return;
+  if (!SHARE_BROWSER) {
+    await closeKeptPages(browser);
+    await browser.close();
+    return;
+  }
+  const kept = new Set(keptProfiles(browser));
+  await Promise.all(browser.contexts().map((context) => (kept.has(context) ? undefined : context.close())));
+}
+
+/**
+ * The port this worker's files serve the app on, one file after another (a shared Chromium only):
+ * a page a file kept (page-pool.ts) then finds the app's scripts at the same addresses, compiled
+ * and in its memory cache, as it does for the file's own later tests. Another port when it is
+ * taken meanwhile.
+ */
+let fileServerPort = 0;
+
+async function startFileServer(): Promise<RunningServer> {
+  if (SHARE_BROWSER && fileServerPort !== 0) {
+    try {
+      return await startServer({ webRoot: WEB_ROOT }, fileServerPort);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  const server = await startServer({ webRoot: WEB_ROOT });
+  if (SHARE_BROWSER) fileServerPort = server.port;
+  return server;
 }
 
 /**
  * Starts the server with the built app and Chromium before the file's tests and closes both
  * after them (a shared Chromium: the file's browser profiles, so nothing of one file's pages
- * runs on into the next). Read `lab.server` and `lab.browser` inside tests: they exist once
+ * runs on into the next, but the pages kept on about:blank, cleared). Read `lab.server` and `lab.browser` inside tests: they exist once
  * beforeAll ran.
  */
 export function useAppAndBrowser(): AppAndBrowser {
@@ -128,7 +157,7 @@ export function useAppAndBrowser(): AppAndBrowser {
   beforeAll(async () => {
     fileCpuStart();
     assertBuilt();
-    [server, browser] = await Promise.all([startServer({ webRoot: WEB_ROOT }), fileBrowser()]);
+    [server, browser] = await Promise.all([startFileServer(), fileBrowser()]);
   });
   // (vitest passes the file as a hook's second argument; its first must be a destructuring pattern)
   // biome-ignore lint/correctness/noEmptyPattern: the file is the second argument

@@ -90,6 +90,16 @@ describe('notices on a phone', () => {
       [1280, 800, sections[5]],
     ] as const) {
       await page.setViewportSize({ width, height });
+      // the notices' new height reaches the page's scroll padding in a ResizeObserver callback, a
+      // frame or more after the resize: a student follows the link later than that, the test waits
+      // for it (at once, a loaded run scrolled with the phone's padding: the heading under them)
+      await page.waitForFunction(
+        () =>
+          document.documentElement.style.getPropertyValue('--class-notices-height') ===
+          `${(document.querySelector('[data-testid="class-notices"]') as HTMLElement).offsetHeight}px`,
+        null,
+        LIVE,
+      );
       await page.evaluate((id) => history.pushState(null, '', `#${id}`), section);
       await page.evaluate((id) => document.getElementById(id)!.scrollIntoView(), section);
       const top = await page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, section);

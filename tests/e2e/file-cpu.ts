@@ -38,15 +38,22 @@ function descendantsCpu(): ProcessCpu {
       // ended meanwhile
     }
   }
-  const isMine = (pid: number) => {
-    for (let up: number | undefined = pid; up !== undefined && up > 1; up = parents.get(up)) if (up === process.pid) return true;
-    return false;
+  // a process under Chromium counts as Chromium's, its commandless zombies (an ended renderer
+  // its zygote has not reaped yet) included
+  const underWorker = (pid: number): { mine: boolean; chromium: boolean } => {
+    let inChromium = false;
+    for (let up: number | undefined = pid; up !== undefined && up > 1; up = parents.get(up)) {
+      if (up === process.pid) return { mine: true, chromium: inChromium };
+      if (chromium.has(up)) inChromium = true;
+    }
+    return { mine: false, chromium: false };
   };
   let inChromium = 0;
   let inOthers = 0;
   for (const [pid, cpu] of seconds) {
-    if (!isMine(pid)) continue;
-    if (chromium.has(pid)) inChromium += cpu;
+    const where = pid === process.pid ? { mine: true, chromium: false } : underWorker(pid);
+    if (!where.mine) continue;
+    if (where.chromium) inChromium += cpu;
     else inOthers += cpu;
   }
   return { chromium: inChromium, others: inOthers };
@@ -72,10 +79,13 @@ export function fileCpuProfile(context: BrowserContext): void {
   });
 }
 
-/** After the file's browser profiles closed: their renderers' CPU is counted once they have ended (2 s at most). */
+/**
+ * After the file's browser profiles closed: a second for their renderers to end, so that their CPU
+ * is counted in this file, not the next (a renderer's is its parent's once it has ended).
+ */
 export async function fileCpuEnd(file: string): Promise<void> {
   if (!LOG || !start) return;
-  for (let waited = 0; waited < 2000 && rendererRunning(); waited += 100) await new Promise((done) => setTimeout(done, 100));
+  await new Promise((done) => setTimeout(done, 1000));
   const worker = process.cpuUsage(start.worker);
   const now = descendantsCpu();
   const line = {
@@ -89,34 +99,6 @@ export async function fileCpuEnd(file: string): Promise<void> {
   };
   appendFileSync(LOG, `${JSON.stringify(line)}\n`);
   start = undefined;
-}
-
-function rendererRunning(): boolean {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) continue;
-      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (command.includes('--type=renderer') && isDescendant(Number(name))) return true;
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return false;
-}
-
-function isDescendant(pid: number): boolean {
-  for (let up: number | undefined = pid; up !== undefined && up > 1; ) {
-    if (up === process.pid) return true;
-    try {
-      const stat: string = readFileSync(`/proc/${up}/stat`, 'utf8');
-      up = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      return false;
-    }
-  }
-  return false;
 }
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;

@@ -2,15 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { fileCpuProfile } from './file-cpu.ts';
 
 /**
- * Pages for the end-to-end tests, each a session of its own, taken from the pages earlier tests of
- * the file gave back (releasePage) when one is free: a page given back is taken to about:blank, its
+ * Pages for the end-to-end tests, each a session of its own, taken from the pages earlier tests
+ * gave back (releasePage) when one is free, earlier files' too in a worker's shared Chromium (whose
+ * files serve the app on one port, browser.ts): a page given back is taken to about:blank, its
  * other tabs closed, its cookies and every storage of the origins it visited cleared (local and
  * session storage, IndexedDB, caches), so the next test's first request starts a new session and
  * a new sandbox, as in a fresh browser profile. What the next test keeps is Chromium's renderer
  * process, warm: its V8 has compiled the app's scripts and its memory cache holds them, as a
  * student's browser does on a second lesson. A lesson page's load in a fresh profile cost Chromium
- * 2.3–3.3 s of CPU here, taken again in a page given back 0.8–1.3 s (bench notes: tests/README.md,
- * "A page given back"), and the end-to-end files load some 350 pages.
+ * 2.3–3.3 s of CPU here, taken again in a page given back 0.8–1.3 s, at the same address only (the
+ * caches are per address; tests/README.md, "A page given back"), and the end-to-end files load some
+ * 350 pages.
  *
  * A page whose test changed what clearing cannot undo (an init script, an exposed function, routes,
  * emulated media, permissions, extra headers, offline mode) is closed instead of kept; a page's
@@ -99,8 +101,8 @@ function recordOrigins(page: Page, context: BrowserContext): void {
  */
 export async function openPage(browser: Browser, options: PageOptions = {}): Promise<Page> {
   const locale = options.locale ?? '';
-  const kept = (keptPages.get(browser) ?? []).filter((entry) => !entry.page.isClosed());
-  keptPages.set(browser, kept);
+  const kept = keptOf(browser);
+  for (let at = kept.length - 1; at >= 0; at--) if (kept[at]!.page.isClosed()) kept.splice(at, 1);
   const index = options.fresh ? -1 : kept.findIndex((entry) => entry.locale === locale);
   if (index >= 0) {
     const page = kept.splice(index, 1)[0]!.page;
@@ -128,7 +130,9 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
 /**
  * Gives the page back after its test (instead of closing its browser profile): kept for the next
  * test, cleared (above), or closed with its profile when it cannot be cleared, when its test
- * changed what clearing cannot undo, or when enough pages are kept already.
+ * changed what clearing cannot undo, or when enough pages are kept already. Give a page back once
+ * (in its test or in an onTestFinished, not both): a second call after another test has taken it
+ * would take it from that test. A tab the test opened beside it closes alone.
  */
 export async function releasePage(page: Page | undefined): Promise<void> {
   if (!page) return;
@@ -145,13 +149,19 @@ export async function releasePage(page: Page | undefined): Promise<void> {
   if (!inUse.has(page)) return;
   inUse.delete(page);
   const pool = poolOf.get(page);
-  const kept = pool ? (keptPages.get(pool.browser) ?? []) : [];
-  if (!pool || page.isClosed() || changed.has(page) || kept.length >= KEPT_PER_BROWSER || !(await cleared(page, context))) {
+  if (!pool || page.isClosed() || changed.has(page) || keptOf(pool.browser).length >= KEPT_PER_BROWSER || !(await cleared(page, context))) {
     await context.close().catch(() => undefined);
     return;
   }
-  kept.push({ page, locale: pool.locale });
-  keptPages.set(pool.browser, kept);
+  // the list as it is now, after the clearing's awaits: one list per browser, changed in place only,
+  // or a page taken meanwhile could be kept again and handed to two tests at once
+  keptOf(pool.browser).push({ page, locale: pool.locale });
+}
+
+function keptOf(browser: Browser): Kept[] {
+  let kept = keptPages.get(browser);
+  if (!kept) keptPages.set(browser, (kept = []));
+  return kept;
 }
 
 async function cleared(page: Page, context: BrowserContext): Promise<boolean> {
@@ -179,10 +189,16 @@ async function cleared(page: Page, context: BrowserContext): Promise<boolean> {
   }
 }
 
-/** Closes the kept pages of a browser (after a file's tests). */
+/** The browser profiles of the pages kept. */
+export function keptProfiles(browser: Browser): BrowserContext[] {
+  return keptOf(browser)
+    .filter((entry) => !entry.page.isClosed())
+    .map((entry) => entry.page.context());
+}
+
+/** Closes the kept pages of a browser. */
 export async function closeKeptPages(browser: Browser): Promise<void> {
-  const kept = keptPages.get(browser) ?? [];
-  keptPages.delete(browser);
+  const kept = keptOf(browser).splice(0);
   await Promise.all(
     kept.map(({ page }) =>
       page

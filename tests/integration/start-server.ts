@@ -15,7 +15,13 @@ export interface RunningServer {
  */
 export async function startServer(options: Partial<AppOptions> = {}, port = 0): Promise<RunningServer> {
   const app = await buildApp({ dataFile: ':memory:', webRoot: null, ...options });
-  await app.listen({ port, host: '127.0.0.1' });
+  try {
+    await app.listen({ port, host: '127.0.0.1' });
+  } catch (error) {
+    // a port taken meanwhile: the app built for it closes, its database and timers with it
+    await app.close();
+    throw error;
+  }
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
   return {
