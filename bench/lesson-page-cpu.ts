@@ -7,10 +7,11 @@
 // twice), their loads alternate, so that both see the same neighbours. Not part of `npm run bench`:
 // a tool for comparing a change, e.g.
 //   node --import tsx bench/lesson-page-cpu.ts --web=/tmp/before --web=dist/web --rounds=5 /en/grpc /ru/grpc
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, WEB_ROOT } from '../tests/e2e/browser.ts';
+import { pathUnder, readProcessTable } from '../tests/e2e/process-table.ts';
 import { startServer, type RunningServer } from '../tests/integration/start-server.ts';
 
 const args = process.argv.slice(2);
@@ -22,34 +23,11 @@ const windowMs = Number(option('window-ms')[0] ?? 10_000);
 const paths = args.filter((arg) => !arg.startsWith('--'));
 if (paths.length === 0) paths.push('/en/grpc');
 
-const TICKS = 100; // USER_HZ on Linux
-
 /** pid → CPU seconds of every Chromium process under this one. */
 function chromiumCpu(): Map<number, number> {
-  const parents = new Map<number, number>();
-  const cpu = new Map<number, number>();
-  const isChromium = new Set<number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parents.set(Number(name), Number(fields[1]));
-      cpu.set(Number(name), (Number(fields[11]) + Number(fields[12])) / TICKS);
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('chrom')) isChromium.add(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
+  const table = readProcessTable();
   const mine = new Map<number, number>();
-  for (const pid of isChromium) {
-    for (let up = parents.get(pid); up !== undefined && up > 1; up = parents.get(up)) {
-      if (up === process.pid) {
-        mine.set(pid, cpu.get(pid)!);
-        break;
-      }
-    }
-  }
+  for (const [pid, row] of table) if (row.chromium && pathUnder(table, pid, process.pid).length > 0) mine.set(pid, row.seconds);
   return mine;
 }
 

@@ -1,5 +1,6 @@
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
+import { pathUnder, readProcessTable } from './process-table.ts';
 
 /**
  * Each end-to-end file's CPU in a whole run, one JSON line a file appended to the file
@@ -12,49 +13,25 @@ import type { BrowserContext } from 'playwright-core';
  *   WIRELAB_E2E_CPU_LOG=/tmp/e2e-cpu.jsonl npx vitest run --project e2e
  */
 const LOG = process.env.WIRELAB_E2E_CPU_LOG;
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 interface ProcessCpu {
   readonly chromium: number;
   readonly others: number;
 }
 
-/** CPU seconds of this process's descendants, each with the children it reaped. */
+/** CPU seconds of this process's descendants, each with the children it reaped, and its own reaped children. */
 function descendantsCpu(): ProcessCpu {
-  const parents = new Map<number, number>();
-  const seconds = new Map<number, number>();
-  const chromium = new Set<number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pid = Number(name);
-      parents.set(pid, Number(fields[1]));
-      const own = pid === process.pid ? 0 : Number(fields[11]) + Number(fields[12]);
-      seconds.set(pid, (own + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND);
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('chrom')) chromium.add(pid);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  // a process under Chromium counts as Chromium's, its commandless zombies (an ended renderer
-  // its zygote has not reaped yet) included
-  const underWorker = (pid: number): { mine: boolean; chromium: boolean } => {
-    let inChromium = false;
-    for (let up: number | undefined = pid; up !== undefined && up > 1; up = parents.get(up)) {
-      if (up === process.pid) return { mine: true, chromium: inChromium };
-      if (chromium.has(up)) inChromium = true;
-    }
-    return { mine: false, chromium: false };
-  };
+  const table = readProcessTable();
   let inChromium = 0;
-  let inOthers = 0;
-  for (const [pid, cpu] of seconds) {
-    const where = pid === process.pid ? { mine: true, chromium: false } : underWorker(pid);
-    if (!where.mine) continue;
-    if (where.chromium) inChromium += cpu;
-    else inOthers += cpu;
+  let inOthers = table.get(process.pid)?.reapedSeconds ?? 0;
+  for (const [pid, row] of table) {
+    const path = pathUnder(table, pid, process.pid);
+    if (path.length === 0) continue;
+    // a process under Chromium counts as Chromium's, its commandless zombies (an ended renderer
+    // its zygote has not reaped yet) included
+    const seconds = row.seconds + row.reapedSeconds;
+    if (path.some((up) => table.get(up)?.chromium)) inChromium += seconds;
+    else inOthers += seconds;
   }
   return { chromium: inChromium, others: inOthers };
 }

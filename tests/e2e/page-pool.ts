@@ -43,29 +43,10 @@ const changed = new WeakSet<Page>();
 const inUse = new WeakSet<Page>();
 const ownerOf = new WeakMap<BrowserContext, Page>();
 
-const PAGE_CHANGES = [
-  'addInitScript',
-  'exposeFunction',
-  'exposeBinding',
-  'route',
-  'routeFromHAR',
-  'routeWebSocket',
-  'emulateMedia',
-  'setExtraHTTPHeaders',
-] as const;
-const CONTEXT_CHANGES = [
-  'addInitScript',
-  'exposeFunction',
-  'exposeBinding',
-  'route',
-  'routeFromHAR',
-  'routeWebSocket',
-  'grantPermissions',
-  'setExtraHTTPHeaders',
-  'setGeolocation',
-  'setHTTPCredentials',
-  'setOffline',
-] as const;
+// what a page and its profile both can be given; then what only one of them can
+const CHANGES = ['addInitScript', 'exposeFunction', 'exposeBinding', 'route', 'routeFromHAR', 'routeWebSocket', 'setExtraHTTPHeaders'] as const;
+const PAGE_CHANGES = [...CHANGES, 'emulateMedia'] as const;
+const CONTEXT_CHANGES = [...CHANGES, 'grantPermissions', 'setGeolocation', 'setHTTPCredentials', 'setOffline'] as const;
 
 /** Marks the page as not to be kept once one of `methods` of `target` is called. */
 function markChangedBy(page: Page, target: object, methods: readonly string[]): void {
