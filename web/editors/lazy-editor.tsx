@@ -58,6 +58,12 @@ export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLine
   const watchSize = useLaidOutSize(handoverRef);
   const textareaRefs = useCallback(
     (element: HTMLTextAreaElement | null) => {
+      // The caret is read as the text area leaves (React detaches its ref before it removes it, in
+      // the same commit that mounts Monaco): read before the commit, when the chunk had loaded, a
+      // click that landed in between put the focus in a text area about to go, and it fell to the
+      // page's body with the keys typed next (CI, classroom-follow-pauses, on a warm page)
+      const leaving = textareaRef.current;
+      if (!element && leaving) handoverRef.current.caret = leaving.ownerDocument.activeElement === leaving ? { offset: leaving.selectionStart } : null;
       textareaRef.current = element;
       watchViewport(element);
       watchSize(element);
@@ -71,10 +77,7 @@ export function LazyCodeEditor<M>({ load, value, onChange, onRun, label, minLine
     void load().then(async (loaded) => {
       if (!alive || !loaded) return;
       await editorTurn();
-      if (!alive) return;
-      const textarea = textareaRef.current;
-      handoverRef.current.caret = textarea && document.activeElement === textarea ? { offset: textarea.selectionStart } : null;
-      setModule(() => loaded);
+      if (alive) setModule(() => loaded);
     });
     return () => {
       alive = false;
