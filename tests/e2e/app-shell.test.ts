@@ -1,7 +1,7 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
-import { attributeNow, cell, LIVE, textNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -21,8 +21,20 @@ describe('the app shell', () => {
     await expect.poll(() => held.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await page.locator('.monaco-editor').count()).toBe(0);
 
+    // the text area runs and takes keys meanwhile; Monaco takes over with the caret where it was
+    // (read as the text area leaves: read earlier, a click between the two lost the focus to the
+    // page's body with the next keys, and following the teacher counted no typing)
+    const slot = page.locator('.cell-slot').first();
+    const cellId = (await slot.getAttribute('id'))!.slice('cell-'.length);
+    const textarea = slot.locator('textarea');
+    await textarea.click();
+    await page.keyboard.press('ControlOrMeta+Home');
+    await page.keyboard.type('X');
     for (const route of held) await route.continue();
-    await page.locator('.monaco-editor').first().waitFor({ timeout: 15_000 });
+    await slot.locator('.monaco-editor').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.evaluate(() => (document.activeElement?.closest('.monaco-editor') ?? null) !== null), LIVE).toBe(true);
+    await page.keyboard.type('Y');
+    await expect.poll(() => editorText(page, cellId).catch(() => ''), LIVE).toMatch(/^XY/);
     await releasePage(page);
   });
 
