@@ -120,6 +120,13 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
     return () => document.removeEventListener('pointerdown', closeOutside);
   }, [open]);
 
+  // a link followed from the menu closes it in the same event that changes the page: the close on
+  // the new pathname (above) is an effect of the render that follows, and on a loaded machine a
+  // test read the menu still open once the address had changed (keyboard-and-small-screens)
+  const closeOnLink = (event: MouseEvent<HTMLDivElement>) => {
+    if ((event.target as Element).closest('a')) setOpen(false);
+  };
+
   const closeOnEscape = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented || !open) return;
     event.preventDefault();
@@ -142,7 +149,14 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
         <span className="menu-icon" aria-hidden="true" />
         {t.menu}
       </button>
-      <div ref={panel} id="header-menu" className={`header-menu${open ? ' is-open' : ''}`} data-testid="header-menu" onKeyDown={closeOnEscape}>
+      <div
+        ref={panel}
+        id="header-menu"
+        className={`header-menu${open ? ' is-open' : ''}`}
+        data-testid="header-menu"
+        onClick={closeOnLink}
+        onKeyDown={closeOnEscape}
+      >
         {children}
       </div>
     </>
