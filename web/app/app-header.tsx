@@ -100,8 +100,8 @@ export function AppHeader() {
 
 /**
  * The header's links and tools: in the header's row on a wide screen; on a narrow one (app.css,
- * ≤ 880 px: five links do not fit beside the tools) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere and when
- * the page changes.
+ * ≤ 880 px: five links do not fit beside the tools) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere, on a
+ * link followed from it and when the page changes.
  */
 function HeaderMenu({ pathname, children }: { pathname: string; children: ReactNode }) {
   const t = useStrings(appStrings);
