@@ -1,7 +1,7 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { describePage, openPage, useAppAndBrowser, releasePage } from './browser.ts';
-import { attributeNow, cell, editorText, LIVE, textNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, focusInEditor, LIVE, textNow } from './lesson-page.ts';
 
 const lab = useAppAndBrowser();
 
@@ -32,7 +32,7 @@ describe('the app shell', () => {
     await page.keyboard.type('X');
     for (const route of held) await route.continue();
     await slot.locator('.monaco-editor').waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.evaluate(() => (document.activeElement?.closest('.monaco-editor') ?? null) !== null), LIVE).toBe(true);
+    await expect.poll(() => focusInEditor(page), LIVE).toBe(true);
     await page.keyboard.type('Y');
     await expect.poll(() => editorText(page, cellId).catch(() => ''), LIVE).toMatch(/^XY/);
     await releasePage(page);

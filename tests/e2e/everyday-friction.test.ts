@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { describePageAt, openPage, useAppAndBrowser, releasePage } from './browser.ts';
-import { attributeNow, cell, editorText, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, focusInEditor, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 
 // The small things that make a page hard to use every day: a keyboard that cannot leave an
@@ -13,11 +13,6 @@ const lab = useAppAndBrowser();
 // language, a cell's text, a link followed): each says where it starts (describePageAt), and the
 // language switch leaves the page where the Russian keyboard test starts, so that one loads nothing.
 const restPage = describePageAt(lab);
-
-/** Whether the focused element sits inside a Monaco editor. */
-function focusInEditor(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null && document.activeElement?.closest('.monaco-editor') !== undefined);
-}
 
 async function focusFirstEditor(page: Page): Promise<void> {
   // Monaco loads once a cell nears the viewport: bring the first one into view

@@ -128,6 +128,11 @@ export async function setEditorText(page: Page, cellId: string, text: string): P
   ] as const);
 }
 
+/** Whether the focused element sits inside a Monaco editor. */
+export function focusInEditor(page: Page): Promise<boolean> {
+  return page.evaluate(() => Boolean(document.activeElement?.closest('.monaco-editor')));
+}
+
 /** The cell's editor text; throws, naming the cell, while its editor is not on the page (an `expect.poll` says which). */
 export function editorText(page: Page, cellId: string): Promise<string> {
   return page.evaluate((id) => {

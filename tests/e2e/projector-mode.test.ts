@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser, releasePage } from './browser.ts';
-import { attributeNow, cell, editorText, LIVE, textNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, focusInEditor, LIVE, textNow } from './lesson-page.ts';
 
 // Projector mode and the presenter's keyboard at the size of a classroom projector: the type
 // grows, N/P step through the lesson's h2 sections, R runs the section's cell, I hides and shows
@@ -217,7 +217,7 @@ describe('the presenter keys and the editors', () => {
     await page.waitForTimeout(250);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.monaco-editor')))).toBe(false);
+    expect(await focusInEditor(page)).toBe(false);
     await page.keyboard.press('i');
     await expect.poll(() => attributeNow(page.locator('[data-testid="inspector-dock"]'), 'class'), LIVE).toContain('is-closed');
 

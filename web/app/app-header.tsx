@@ -100,16 +100,23 @@ export function AppHeader() {
 
 /**
  * The header's links and tools: in the header's row on a wide screen; on a narrow one (app.css,
- * ≤ 880 px: five links do not fit beside the tools) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere, on a
- * link followed from it and when the page changes.
+ * ≤ 880 px: five links do not fit beside the tools) behind a Menu button, a disclosure that closes on Esc, on a click elsewhere and when
+ * the page changes.
  */
 function HeaderMenu({ pathname, children }: { pathname: string; children: ReactNode }) {
   const t = useStrings(appStrings);
   const [open, setOpen] = useState(false);
+  const [lastPathname, setLastPathname] = useState(pathname);
   const toggle = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
 
-  useEffect(() => setOpen(false), [pathname]);
+  // a page change closes the menu in the render that shows the new page (a link followed from it,
+  // Back, the teacher's move): as an effect, a render later, a loaded machine showed it still open
+  // once the address had changed (keyboard-and-small-screens)
+  if (lastPathname !== pathname) {
+    setLastPathname(pathname);
+    setOpen(false);
+  }
   useEffect(() => {
     if (!open) return;
     const closeOutside = (event: PointerEvent) => {
@@ -119,13 +126,6 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
     document.addEventListener('pointerdown', closeOutside);
     return () => document.removeEventListener('pointerdown', closeOutside);
   }, [open]);
-
-  // a link followed from the menu closes it in the same event that changes the page: the close on
-  // the new pathname (above) is an effect of the render that follows, and on a loaded machine a
-  // test read the menu still open once the address had changed (keyboard-and-small-screens)
-  const closeOnLink = (event: MouseEvent<HTMLDivElement>) => {
-    if ((event.target as Element).closest('a')) setOpen(false);
-  };
 
   const closeOnEscape = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented || !open) return;
@@ -149,14 +149,7 @@ function HeaderMenu({ pathname, children }: { pathname: string; children: ReactN
         <span className="menu-icon" aria-hidden="true" />
         {t.menu}
       </button>
-      <div
-        ref={panel}
-        id="header-menu"
-        className={`header-menu${open ? ' is-open' : ''}`}
-        data-testid="header-menu"
-        onClick={closeOnLink}
-        onKeyDown={closeOnEscape}
-      >
+      <div ref={panel} id="header-menu" className={`header-menu${open ? ' is-open' : ''}`} data-testid="header-menu" onKeyDown={closeOnEscape}>
         {children}
       </div>
     </>
