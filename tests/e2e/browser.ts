@@ -25,7 +25,24 @@ export function assertBuilt(): void {
   }
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium as a student's browser runs the app: what the benches measure. */
+export function launchBrowser(): Promise<Browser> {
+  return launchChromium([]);
+}
+
+/**
+ * Chromium for the end-to-end tests: V8's optimizing compilers (TurboFan, Maglev) off, its baseline
+ * compiler (Sparkplug) kept. A test's page lives seconds, too short for their compiles, on
+ * Chromium's worker threads, to pay back: with them off `axe-every-page` beside
+ * `keyboard-and-small-screens` took 0.74 of Chromium's CPU, `realtime-consoles` beside
+ * `compare-lab` 0.81 (tests/README.md, "Chromium's optimizing compilers"). What the tests check
+ * does not depend on how fast the app's script runs; the benches keep the compilers (launchBrowser).
+ */
+export function launchTestBrowser(): Promise<Browser> {
+  return launchChromium(['--js-flags=--no-opt --no-maglev']);
+}
+
+function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -37,6 +54,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
       // more flags, space-separated, to measure what they change (tests/README.md, "Where CI's time goes")
       ...(process.env.WIRELAB_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
@@ -101,11 +119,11 @@ const SHARE_BROWSER = process.env.WIRELAB_E2E_SHARED_BROWSER === '1';
 
 /** The file's Chromium: the worker's shared one, or its own (give it back with releaseBrowser). */
 export async function fileBrowser(): Promise<Browser> {
-  if (!SHARE_BROWSER) return launchBrowser();
-  sharedBrowser ??= launchBrowser();
+  if (!SHARE_BROWSER) return launchTestBrowser();
+  sharedBrowser ??= launchTestBrowser();
   const browser = await sharedBrowser;
   if (browser.isConnected()) return browser;
-  sharedBrowser = launchBrowser();
+  sharedBrowser = launchTestBrowser();
   return sharedBrowser;
 }
 
