@@ -31,15 +31,13 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * Chromium for the end-to-end tests: V8's optimizing compilers (TurboFan, Maglev) off, its baseline
- * compiler (Sparkplug) kept. A test's page lives seconds, too short for their compiles, on
- * Chromium's worker threads, to pay back: with them off `axe-every-page` beside
- * `keyboard-and-small-screens` took 0.74 of Chromium's CPU, `realtime-consoles` beside
- * `compare-lab` 0.81 (tests/README.md, "Chromium's optimizing compilers"). What the tests check
- * does not depend on how fast the app's script runs; the benches keep the compilers (launchBrowser).
+ * Chromium for the end-to-end tests: V8's optimizing compiler TurboFan off; Maglev and Sparkplug
+ * kept. A test's page lives seconds, too short for TurboFan's compiles, on Chromium's worker
+ * threads, to pay back (tests/README.md, "Chromium's optimizing compilers"). What the tests check
+ * does not depend on how fast the app's script runs; the benches keep it (launchBrowser).
  */
 export function launchTestBrowser(): Promise<Browser> {
-  return launchChromium(['--js-flags=--no-opt --no-maglev']);
+  return launchChromium(['--js-flags=--no-opt']);
 }
 
 function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
