@@ -25,22 +25,7 @@ export function assertBuilt(): void {
   }
 }
 
-/** Chromium as a student's browser runs the app: what the benches measure. */
-export function launchBrowser(): Promise<Browser> {
-  return launchChromium([]);
-}
-
-/**
- * Chromium for the end-to-end tests: V8's optimizing compiler TurboFan off; Maglev and Sparkplug
- * kept. A test's page lives seconds, too short for TurboFan's compiles, on Chromium's worker
- * threads, to pay back (tests/README.md, "Chromium's optimizing compilers"). What the tests check
- * does not depend on how fast the app's script runs; the benches keep it (launchBrowser).
- */
-export function launchTestBrowser(): Promise<Browser> {
-  return launchChromium(['--js-flags=--no-opt']);
-}
-
-function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -52,7 +37,6 @@ function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      ...extraArgs,
       // more flags, space-separated, to measure what they change (tests/README.md, "Where CI's time goes")
       ...(process.env.WIRELAB_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
@@ -117,11 +101,11 @@ const SHARE_BROWSER = process.env.WIRELAB_E2E_SHARED_BROWSER === '1';
 
 /** The file's Chromium: the worker's shared one, or its own (give it back with releaseBrowser). */
 export async function fileBrowser(): Promise<Browser> {
-  if (!SHARE_BROWSER) return launchTestBrowser();
-  sharedBrowser ??= launchTestBrowser();
+  if (!SHARE_BROWSER) return launchBrowser();
+  sharedBrowser ??= launchBrowser();
   const browser = await sharedBrowser;
   if (browser.isConnected()) return browser;
-  sharedBrowser = launchTestBrowser();
+  sharedBrowser = launchBrowser();
   return sharedBrowser;
 }
 
