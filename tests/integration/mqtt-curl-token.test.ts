@@ -81,7 +81,8 @@ describe('the user name sandbox:<curl token>', () => {
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // 'close': its output read to the end (at 'exit' the last of it can still be in the pipe)
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     await subscribed;
     const publisher = await mqtt.connectAsync(tcp, { username: `sandbox:${session}`, reconnectPeriod: 0 });
     await publisher.publishAsync('chat/room', 'to the token holder', { qos: 1 });

@@ -47,7 +47,8 @@ function mosquittoSub(box: string, topic: string, args: string[]): { ready: Prom
   child.stdout.on('data', (chunk: string) => (out += chunk));
   child.stderr.on('data', (chunk) => (err += chunk));
   const lines = new Promise<string[]>((resolve, reject) =>
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the last of its output can still be in the pipe when it has exited
+    child.once('close', (code) => {
       if (code !== 0) return reject(new Error(`mosquitto_sub exited ${code}: ${out}${err}`));
       resolve(out.split('\n').filter((line) => line.length > 0));
     }),

@@ -51,7 +51,7 @@ export async function startStarterProcess(command: string, args: string[], label
       const match = /^LISTENING (\d+)$/.exec(line);
       if (match) resolve(Number(match[1]));
     });
-    child.once('exit', (code) => reject(new Error(`${label} exited (${code}) before listening: ${errors}`)));
+    child.once('close', (code) => reject(new Error(`${label} exited (${code}) before listening: ${errors}`)));
   });
   return {
     port,

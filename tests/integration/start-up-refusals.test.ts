@@ -33,7 +33,8 @@ function startWirelab(port: number, dataDir: string, settings: Record<string, st
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close': its output read to the end (at 'exit' the last of it can still be in the pipe)
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   return { child, exited, output: () => output };
 }
 
