@@ -25,7 +25,28 @@ export function assertBuilt(): void {
   }
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium as a student's browser runs the app: what the benches measure. */
+export function launchBrowser(): Promise<Browser> {
+  return launchChromium([]);
+}
+
+/**
+ * Chromium for the end-to-end tests: V8 optimizes a function with Maglev, then TurboFan, after five
+ * times as many calls as it would (its OSR of a long loop likewise). A test's page lives seconds:
+ * most of what V8 compiles for it on Chromium's worker threads never pays back there, while a
+ * truly hot loop (a decoder's) is still optimized. `axe-every-page` beside
+ * `keyboard-and-small-screens` took 0.85 and 0.89 of Chromium's CPU in two alternated pairs
+ * (tests/README.md, "V8's tiering"). Both compilers off cost less still, but stalled a page 30 s
+ * on a loaded machine. What the tests check does not depend on how fast the app's script runs;
+ * the benches keep V8's own settings (launchBrowser).
+ */
+export function launchTestBrowser(): Promise<Browser> {
+  return launchChromium([
+    '--js-flags=--invocation-count-for-maglev=2000 --invocation-count-for-turbofan=15000 --invocation-count-for-maglev-osr=500 --invocation-count-for-osr=2500',
+  ]);
+}
+
+function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -37,6 +58,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
       // more flags, space-separated, to measure what they change (tests/README.md, "Where CI's time goes")
       ...(process.env.WIRELAB_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
@@ -101,11 +123,11 @@ const SHARE_BROWSER = process.env.WIRELAB_E2E_SHARED_BROWSER === '1';
 
 /** The file's Chromium: the worker's shared one, or its own (give it back with releaseBrowser). */
 export async function fileBrowser(): Promise<Browser> {
-  if (!SHARE_BROWSER) return launchBrowser();
-  sharedBrowser ??= launchBrowser();
+  if (!SHARE_BROWSER) return launchTestBrowser();
+  sharedBrowser ??= launchTestBrowser();
   const browser = await sharedBrowser;
   if (browser.isConnected()) return browser;
-  sharedBrowser = launchBrowser();
+  sharedBrowser = launchTestBrowser();
   return sharedBrowser;
 }
 

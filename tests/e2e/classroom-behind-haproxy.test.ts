@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession } from '../scale/clients.ts';
-import { assertBuilt, launchBrowser } from './browser.ts';
+import { assertBuilt, launchTestBrowser } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { attributeNow, cell, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
@@ -17,7 +17,7 @@ let browser: Browser;
 beforeAll(async () => {
   assertBuilt();
   cluster = await startCluster({ web: true });
-  browser = await launchBrowser();
+  browser = await launchTestBrowser();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, TEACHER_KEY, type Cluster } from '../scale/cluster.ts';
 import { httpRequest, newSession } from '../scale/clients.ts';
-import { assertBuilt, launchBrowser, releasePage } from './browser.ts';
+import { assertBuilt, launchTestBrowser, releasePage } from './browser.ts';
 import { createClass, joinOnThisPage, openDesk } from './class-pages.ts';
 import { attributeNow, cell, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
@@ -34,7 +34,7 @@ let browser: Browser;
 beforeAll(async () => {
   assertBuilt();
   cluster = await startCluster({ web: true });
-  browser = await launchBrowser();
+  browser = await launchTestBrowser();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

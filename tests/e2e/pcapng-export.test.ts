@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT, releasePage } from './browser.ts';
+import { assertBuilt, launchTestBrowser, openPage, WEB_ROOT, releasePage } from './browser.ts';
 import { setEditorText, textNow } from './lesson-page.ts';
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ beforeAll(async () => {
   if (!existsSync(TSHARK))
     throw new Error(`${TSHARK} is missing: this test opens the inspector's pcapng export with tshark. Install the Debian package "tshark".`);
   server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
+  browser = await launchTestBrowser();
   workDir = mkdtempSync(join(tmpdir(), 'wirelab-pcapng-e2e-'));
 });
 afterAll(async () => {

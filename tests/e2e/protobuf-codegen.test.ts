@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../integration/start-server.ts';
-import { assertBuilt, launchBrowser, openPage, WEB_ROOT, releasePage } from './browser.ts';
+import { assertBuilt, launchTestBrowser, openPage, WEB_ROOT, releasePage } from './browser.ts';
 import { cell, editorText, exerciseState, exerciseStateNow, LIVE, setEditorText, textNow } from './lesson-page.ts';
 
 // Lesson 03's code generation section in real Chromium: the .proto and the TypeScript that
@@ -18,7 +18,7 @@ const generated = readFileSync(join(import.meta.dirname, '..', '..', 'proto', 'g
 beforeAll(async () => {
   assertBuilt();
   server = await startServer({ webRoot: WEB_ROOT });
-  browser = await launchBrowser();
+  browser = await launchTestBrowser();
 });
 afterAll(async () => {
   await browser?.close();
