@@ -61,6 +61,8 @@ export default defineConfig({
           include: UNIT_TESTS,
           exclude: [...configDefaults.exclude, ...UNIT_TESTS_THAT_CHANGE_THEIR_WORKER],
           environment: 'node',
+          // a decoder layer's download a file started ends before the file does (the file says why)
+          setupFiles: ['./tests/settle-lazy-layers.ts'],
           // the files share their worker: a module the unit tests import is loaded once a worker,
           // not once a file, and most of the unit project's time was those imports. The few that
           // mock modules, reset them, stub globals or listen on the process run isolated (below).

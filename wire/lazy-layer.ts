@@ -97,6 +97,11 @@ export class LazyLayer<T> {
   }
 }
 
+/** Resolves once no layer is on its way: every download started so far has arrived or failed. */
+export async function layersSettled(): Promise<void> {
+  while (layersLoading()) await Promise.all(allLayers.map((layer) => (layer.loadingNow ? layer.load() : undefined)));
+}
+
 /** Whether some layer is still on its way (a decode made now may show `decoder-loading` nodes). */
 export function layersLoading(): boolean {
   return allLayers.some((layer) => layer.loadingNow);
