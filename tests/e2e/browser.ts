@@ -35,13 +35,13 @@ export function launchBrowser(): Promise<Browser> {
  * times as many calls as it would (its OSR of a long loop likewise), and runs in its efficiency mode
  * (what Chromium gives a page in the background: its garbage collector on the page's own thread, not
  * on helper threads, and TurboFan three times later still). A test's page lives seconds: most of
- * what V8 compiles or collects for it on Chromium's worker threads never pays back there, and on
- * two cores those threads take the core the other file's page needs, while a truly hot loop (a
- * decoder's) is still optimized. The counts: `axe-every-page` beside `keyboard-and-small-screens`
- * took 0.85 and 0.89 of Chromium's CPU in two alternated pairs; efficiency mode on top, 0.84 in the
- * median of six pairs of three file sets (tests/README.md, "V8's tiering"). Both compilers off cost
- * less still, but stalled a page 30 s on a loaded machine. What the tests check does not depend on
- * how fast the app's script runs; the benches keep V8's own settings (launchBrowser).
+ * what V8 compiles or collects for it on Chromium's worker threads never pays back there, while a
+ * truly hot loop (a decoder's) is still optimized. The counts: `axe-every-page` beside
+ * `keyboard-and-small-screens` took 0.85 and 0.89 of Chromium's CPU in two alternated pairs;
+ * efficiency mode on top, 0.84 in the median of six pairs over three sets of files (tests/README.md,
+ * "V8's tiering" and "V8's efficiency mode"). Both compilers off cost less still, but stalled a
+ * page 30 s on a loaded machine. What the tests check does not depend on how fast the app's script
+ * runs; the benches keep V8's own settings (launchBrowser).
  */
 export function launchTestBrowser(): Promise<Browser> {
   return launchChromium([
