@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './tests/file-order.ts';
 
 // How many end-to-end files run at once: the cores less one, and two on CI's two cores (vitest's own
 // default there is one, which made the suite run file after file: 415 s → 270 s for the unit and
@@ -52,6 +53,9 @@ export default defineConfig({
   test: {
     // the default report, then the suite's slowest 20 files (CI must stay under 20 minutes)
     reporters: ['default', './tests/slowest-files-reporter.ts'],
+    // each group's longest files first, by the last run's durations or else the committed ones
+    // (tests/file-order.ts): on a fresh clone vitest would order them by size
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         test: {
@@ -115,8 +119,9 @@ export default defineConfig({
           // own: five of realtime-consoles' pages at once starved Chromium's renderers at load ~25
           // (18 of its 20 tests ran past their limits; one after another they all passed at that load)
           maxConcurrency: 2,
-          // vitest runs the slowest files first: on CI's two cores the end-to-end files come first,
-          // two at a time (Chromium's renderers use the CPU most; tests/README.md, "Where CI's time goes")
+          // the end-to-end files come first (their group), the longest first (tests/file-order.ts), on
+          // CI's two cores two at a time (Chromium's renderers use the CPU most; tests/README.md,
+          // "Where CI's time goes")
           maxWorkers: FILES_AT_ONCE,
           // the files share their worker: the server's modules are imported once, not once per
           // file (0.1–0.2 s a file instead of 2–4 s), and one Chromium serves them all

@@ -1,4 +1,6 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
+import { readFileDurations } from './file-order.ts';
 
 /** How many of the slowest test files the end of a run lists. */
 const LISTED = 20;
@@ -42,6 +44,19 @@ export function slowestFilesTable(times: readonly FileTime[], wallMs: number, sp
 }
 
 /**
+ * The committed durations the files start in order of on a machine that never ran them
+ * (tests/file-order.ts), with each file of this run at its tests' seconds (what vitest keeps of a
+ * run to order the next one): a run of some files updates theirs and keeps the others'; a file
+ * that no longer exists is dropped.
+ */
+export function fileDurationsJson(earlier: ReadonlyMap<string, number>, times: readonly FileTime[], exists: (file: string) => boolean): string {
+  const merged = new Map(earlier);
+  for (const time of times) merged.set(time.file, Math.round(time.testsMs / 100) / 10);
+  const kept = [...merged].filter(([file]) => exists(file)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${JSON.stringify(Object.fromEntries(kept), null, 2)}\n`;
+}
+
+/**
  * Lists the suite's slowest files when a run ends (vitest's JSON reporter has the same durations
  * for a closer look): CI must stay under 20 minutes on two cores, and this says where it goes.
  */
@@ -71,5 +86,11 @@ export default class SlowestFilesReporter implements Reporter {
       return { project: module.project.name, file: module.relativeModuleId, importMs: diagnostic.collectDuration, testsMs: diagnostic.duration };
     });
     process.stdout.write(`\n${slowestFilesTable(times, Date.now() - this.startedMs, this.spans)}\n`);
+    const durationsFile = process.env.WIRELAB_FILE_DURATIONS;
+    if (durationsFile)
+      writeFileSync(
+        durationsFile,
+        fileDurationsJson(readFileDurations(durationsFile), times, (file) => existsSync(file)),
+      );
   }
 }
