@@ -112,12 +112,16 @@ export async function buildInModule(module: StarterModule, folder: string, binar
 /**
  * Every package the Go starters import, compiled into the tests' build cache in module mode
  * (.ci/run starts it in the background before the tests, as it does for the GOPATH programs).
+ * `go list -export` compiles each package for its export data and links nothing: `go build ./...`
+ * also linked the starters' 16 programs, which no test can reuse (each builds its own copy in a
+ * folder of its own). A cold cache: 45 s of CPU against 55 s; a warm one: 7 s against 25 s; either
+ * way a starter's build afterwards compiles only its stubs and its main package.
  */
 export async function warmGoModuleCache(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'wirelab-go-warm-'));
   try {
     const module = await starterModule(work, { stubs: true });
-    await promisify(execFile)('go', ['build', './...'], { cwd: module.root, env: module.env });
+    await promisify(execFile)('go', ['list', '-deps', '-export', './...'], { cwd: module.root, env: module.env });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
