@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFiles, type FileToOrder, readFileDurations } from './file-order.ts';
+import { compareFiles, type FileToOrder, fileDurationsJson, readFileDurations } from './file-order.ts';
 
 const file = (project: string, seconds: number | undefined, more: Partial<FileToOrder> = {}): FileToOrder => ({
   groupOrder: project === 'e2e' ? 0 : 1,
@@ -48,5 +48,23 @@ describe('the order test files start in', () => {
     const listed = [...readFileDurations().keys()];
     expect(listed.length).toBeGreaterThan(500);
     expect(listed.filter((path) => !existsSync(join(import.meta.dirname, '..', path)))).toEqual([]);
+  });
+
+  it('writes each file’s tests in seconds, by path, over the earlier list, for a fresh clone to start the longest first', () => {
+    const earlier = new Map([
+      ['tests/e2e/b.test.ts', 90],
+      ['tests/e2e/kept.test.ts', 12],
+      ['tests/e2e/deleted.test.ts', 30],
+    ]);
+    const json = fileDurationsJson(
+      earlier,
+      [
+        { file: 'tests/e2e/b.test.ts', testsMs: 104_849 },
+        { file: 'web/a.test.ts', testsMs: 30 },
+      ],
+      (path) => !path.includes('deleted'),
+    );
+    expect(JSON.parse(json)).toEqual({ 'tests/e2e/b.test.ts': 104.8, 'tests/e2e/kept.test.ts': 12, 'web/a.test.ts': 0 });
+    expect(Object.keys(JSON.parse(json))).toEqual(['tests/e2e/b.test.ts', 'tests/e2e/kept.test.ts', 'web/a.test.ts']);
   });
 });

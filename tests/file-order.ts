@@ -12,7 +12,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * with `WIRELAB_FILE_DURATIONS=tests/file-durations.json npx vitest run`); a file in neither
  * starts first, as vitest starts a file it has never timed.
  */
-export const FILE_DURATIONS = join(import.meta.dirname, 'file-durations.json');
+const FILE_DURATIONS = join(import.meta.dirname, 'file-durations.json');
 
 export interface FileToOrder {
   readonly groupOrder: number;
@@ -46,6 +46,22 @@ export function readFileDurations(path = FILE_DURATIONS): ReadonlyMap<string, nu
   } catch {
     return new Map();
   }
+}
+
+/**
+ * The committed durations with each file of a run at its tests' seconds (what vitest keeps of a run
+ * to order the next one), as the reporter writes them (tests/slowest-files-reporter.ts): a run of
+ * some files updates theirs and keeps the others'; a file that no longer exists is dropped.
+ */
+export function fileDurationsJson(
+  earlier: ReadonlyMap<string, number>,
+  times: readonly { readonly file: string; readonly testsMs: number }[],
+  exists: (file: string) => boolean,
+): string {
+  const merged = new Map(earlier);
+  for (const time of times) merged.set(time.file, Math.round(time.testsMs / 100) / 10);
+  const kept = [...merged].filter(([file]) => exists(file)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${JSON.stringify(Object.fromEntries(kept), null, 2)}\n`;
 }
 
 export default class LongestFirstSequencer extends BaseSequencer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FileTime, fileDurationsJson, slowestFiles, slowestFilesTable } from './slowest-files-reporter.ts';
+import { type FileTime, slowestFiles, slowestFilesTable } from './slowest-files-reporter.ts';
 
 const file = (name: string, importMs: number, testsMs: number, project = 'e2e'): FileTime => ({ project, file: name, importMs, testsMs });
 
@@ -28,20 +28,5 @@ describe('the slowest files at the end of a run', () => {
     expect(table.split('\n')[0]).toBe(
       'The 1 slowest test files (import + tests, seconds; wall 1200 s, per project e2e 900 s, integration 290 s; summed per project: e2e 22 s):',
     );
-  });
-
-  it('writes each file’s tests in seconds, by path, over the earlier list, for a fresh clone to start the longest first', () => {
-    const earlier = new Map([
-      ['tests/e2e/b.test.ts', 90],
-      ['tests/e2e/kept.test.ts', 12],
-      ['tests/e2e/deleted.test.ts', 30],
-    ]);
-    const json = fileDurationsJson(
-      earlier,
-      [file('tests/e2e/b.test.ts', 9000, 104_849), file('web/a.test.ts', 200, 30, 'unit')],
-      (path) => !path.includes('deleted'),
-    );
-    expect(JSON.parse(json)).toEqual({ 'tests/e2e/b.test.ts': 104.8, 'tests/e2e/kept.test.ts': 12, 'web/a.test.ts': 0 });
-    expect(Object.keys(JSON.parse(json))).toEqual(['tests/e2e/b.test.ts', 'tests/e2e/kept.test.ts', 'web/a.test.ts']);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
-import { readFileDurations } from './file-order.ts';
+import { fileDurationsJson, readFileDurations } from './file-order.ts';
 
 /** How many of the slowest test files the end of a run lists. */
 const LISTED = 20;
@@ -41,19 +41,6 @@ export function slowestFilesTable(times: readonly FileTime[], wallMs: number, sp
     ...rows.map((row) => `${seconds(row.importMs + row.testsMs)} ${seconds(row.importMs)} ${seconds(row.testsMs)}  ${row.project.padEnd(11)} ${row.file}`),
     `${'total'.padStart(6)} ${'import'.padStart(6)} ${'tests'.padStart(6)}`,
   ].join('\n');
-}
-
-/**
- * The committed durations the files start in order of on a machine that never ran them
- * (tests/file-order.ts), with each file of this run at its tests' seconds (what vitest keeps of a
- * run to order the next one): a run of some files updates theirs and keeps the others'; a file
- * that no longer exists is dropped.
- */
-export function fileDurationsJson(earlier: ReadonlyMap<string, number>, times: readonly FileTime[], exists: (file: string) => boolean): string {
-  const merged = new Map(earlier);
-  for (const time of times) merged.set(time.file, Math.round(time.testsMs / 100) / 10);
-  const kept = [...merged].filter(([file]) => exists(file)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${JSON.stringify(Object.fromEntries(kept), null, 2)}\n`;
 }
 
 /**
