@@ -34,6 +34,7 @@ export class RunnerChannel {
     socket.send(JSON.stringify(command));
   }
 
+  /** Closes the channel (another target): its socket's close, which comes later, is not reported. */
   close(): void {
     this.socket?.close(1000);
     this.socket = null;
@@ -41,7 +42,9 @@ export class RunnerChannel {
   }
 
   private open(): Promise<WebSocket> {
-    if (this.opened && this.socket?.readyState === WebSocket.OPEN) return this.opened;
+    // a socket still connecting is the one to wait for: a second command then opens no second socket
+    const state = this.socket?.readyState;
+    if (this.opened && (state === WebSocket.OPEN || state === WebSocket.CONNECTING)) return this.opened;
     this.opened = new Promise((resolve, reject) => {
       const socket = new WebSocket(this.url);
       this.socket = socket;
@@ -52,11 +55,13 @@ export class RunnerChannel {
         if (message) this.onMessage(message);
       });
       socket.addEventListener('close', (event) => {
-        if (this.socket === socket) {
-          this.socket = null;
-          this.opened = null;
-        }
         reject(new Error(`runner channel closed (${event.code})`));
+        // A socket close() let go is the cell's own doing, and its close event can come after the
+        // next call began on the new target's channel: reported, it ended that call with "the runner
+        // channel closed (code 1000)" beside the call's own outcome (CI, grpc-graphql-own-server).
+        if (this.socket !== socket) return;
+        this.socket = null;
+        this.opened = null;
         this.onClose(event.code);
       });
     });

@@ -52,10 +52,15 @@ export function useRunnerChannel(url: string, { setLog, setRunning, isLatest }: 
   );
 
   // Another target is another channel: the old one closes, and with it its calls and connection.
+  // A call still running on it ends here, as the channel closes: the socket's close event comes
+  // later, when the next call may already run on the new channel (RunnerChannel ignores it).
   useEffect(
     () => () => {
-      channelRef.current?.close();
+      const closing = channelRef.current;
       channelRef.current = null;
+      if (!closing) return;
+      closing.close();
+      onRunnerClose(1000);
     },
     [url],
   );
