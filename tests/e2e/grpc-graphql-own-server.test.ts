@@ -6,6 +6,8 @@
 // subscription cell's WebSocket goes through Wirelab's relay to the same starter.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createH2cServer, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,4 +93,37 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
       await releasePage(page);
     }
   }, 90_000);
+
+  it('ends a call still waiting on my server when the address changes, and the next call shows only its own outcome', async () => {
+    // a server that takes the call and never answers it: the call waits until the cell lets it go
+    const silent: Http2Server = createH2cServer();
+    // (Wirelab's server cancels the call as the cell lets it go: that reset is no failure here)
+    silent.on('session', (session) => session.on('error', () => {}));
+    silent.on('stream', (stream) => stream.on('error', () => {}));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const page = await openPage(lab.browser);
+    try {
+      await page.goto(`${lab.server.origin}/en/grpc`);
+      const missing = cell(page, 'missing-user');
+      await missing.scrollIntoViewIfNeeded();
+      await missing.locator('[data-testid="own-target-mode"][value="mine"]').check();
+      await missing.locator('[data-testid="own-target-address"]').fill(`127.0.0.1:${(silent.address() as AddressInfo).port}`);
+      await missing.locator('[data-testid="cell-run"]').click();
+      await missing.locator('[data-testid="grpc-cancel"]:enabled').waitFor(LIVE);
+
+      // another address is another runner channel: the call on the old one ends with it, at once
+      await missing.locator('[data-testid="own-target-address"]').fill('127.0.0.1:1');
+      await expect.poll(() => textNow(missing.locator('[data-testid="grpc-event-error"]')), LIVE).toMatch(/The runner channel closed \(code 1000\)/);
+      expect(await missing.locator('[data-testid="grpc-cancel"]').isEnabled()).toBe(false);
+
+      // and the old channel's close, whenever it comes, is not the next call's: one error, its own
+      await missing.locator('[data-testid="cell-run"]').click();
+      await expect
+        .poll(() => textNow(missing.locator('[data-testid="grpc-event-error"]')), LIVE)
+        .toMatch(/Connection refused: nothing listens at 127\.0\.0\.1:1/);
+    } finally {
+      await releasePage(page);
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });
