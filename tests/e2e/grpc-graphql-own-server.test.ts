@@ -6,7 +6,7 @@
 // subscription cell's WebSocket goes through Wirelab's relay to the same starter.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createH2cServer, type Http2Server } from 'node:http2';
+import { createServer as createH2cServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +98,11 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
     // a server that takes the call and never answers it: the call waits until the cell lets it go
     const silent: Http2Server = createH2cServer();
     // (Wirelab's server cancels the call as the cell lets it go: that reset is no failure here)
-    silent.on('session', (session) => session.on('error', () => {}));
+    const sessions = new Set<ServerHttp2Session>();
+    silent.on('session', (session) => {
+      sessions.add(session);
+      session.on('error', () => {});
+    });
     silent.on('stream', (stream) => stream.on('error', () => {}));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const page = await openPage(lab.browser);
@@ -123,6 +127,8 @@ describe('gRPC and GraphQL cells aimed at my server', () => {
         .toMatch(/Connection refused: nothing listens at 127\.0\.0\.1:1/);
     } finally {
       await releasePage(page);
+      // a session Wirelab's server still held open would keep close() waiting
+      for (const session of sessions) session.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
   });
