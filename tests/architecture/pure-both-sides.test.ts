@@ -33,7 +33,7 @@ function impureImports(file: string): string[] {
     .map((specifier) => `${relative(ROOT, file)} imports ${specifier}`);
 }
 
-/** TypeScript's native compiler, as `npm run typecheck` runs it: a fifth of the JS compiler's time for this program. */
+/** TypeScript's native compiler, as `npm run typecheck` runs it: 1.1 s of CPU for this program, where the JS compiler's API took some 6 s. */
 const NATIVE_TSC = join(ROOT, 'node_modules/typescript-native/bin/tsc');
 
 /**
