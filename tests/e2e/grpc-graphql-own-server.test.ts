@@ -3,7 +3,8 @@
 // starter's answer and status as for Wirelab's own calls), a refusal is a fact; the GraphQL cell,
 // on the same remembered choice, sends its query through Wirelab's relay to the Python GraphQL
 // starter, whose schema differs from Wirelab's: its GraphQL error shows as GraphQL errors do; a
-// subscription cell's WebSocket goes through Wirelab's relay to the same starter.
+// subscription cell's WebSocket goes through Wirelab's relay to the same starter. And, in English:
+// a call still waiting when the cell's address changes ends with its channel, not on the next call.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createH2cServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
