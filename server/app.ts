@@ -51,6 +51,7 @@ import {
 import { hostname } from 'node:os';
 import { sharedCapturesPlugin, blankerOf, type BlankerSettings, type SharedCaptureLimits } from './shared-captures/index.ts';
 import { SHARED_CAPTURES_PATH } from '../contracts/shared-capture/shared-capture.ts';
+import { sharedSchemaCompilers } from './schema-compilers.ts';
 
 export interface AppOptions {
   /** SQLite file of the demo domain; ':memory:' for tests. */
@@ -139,6 +140,15 @@ function http2GuardOf(budget: AddressBudget, limits: AppOptions['http2SessionLim
   };
 }
 
+/**
+ * How the routes' JSON schemas compile: a 422 names every invalid field at once, not only the first
+ * one found; each schema is compiled once for the process, not once per route (schema-compilers.ts).
+ */
+const SCHEMA_OPTIONS = {
+  ajv: { customOptions: { allErrors: true } },
+  schemaController: { compilersFactory: sharedSchemaCompilers },
+} satisfies Partial<FastifyServerOptions>;
+
 /** Builds the whole app on one port; never listens (main.ts and the tests do). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const captures = options.tap === false ? null : new CaptureHub(options.tap ?? {}, captureInstanceId(options.scale?.instanceId));
@@ -166,8 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Past this a client gets 413; the REST API documents its own lower limit.
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
-    // A 422 names every invalid field at once, not only the first one found.
-    ajv: { customOptions: { allErrors: true } },
+    ...SCHEMA_OPTIONS,
     serverFactory: (handler) => {
       onePort = createOnePortServer({
         handler,
