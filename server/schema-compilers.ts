@@ -27,21 +27,23 @@ interface Route {
   readonly httpPart?: string;
 }
 
+/** The value `map` holds for `key`, made first when it holds none. */
+function remembered<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
 /** Each compiled function by its compiler's options and shared schemas and its own schema's text. */
 function compiledOnce<F extends Factory>(factory: F, checkRoute: (route: Route) => void = () => undefined): F {
   const compilers = new Map<string, (route: Route) => unknown>();
   const compiled = new Map<string, unknown>();
   const shared = (externalSchemas: unknown, options: unknown) => {
     const compilerKey = JSON.stringify([externalSchemas, options]);
-    let compile = compilers.get(compilerKey);
-    if (!compile) compilers.set(compilerKey, (compile = factory(externalSchemas as never, options as never) as (route: Route) => unknown));
-    const compileWith = compile;
+    const compile = remembered(compilers, compilerKey, () => factory(externalSchemas as never, options as never) as (route: Route) => unknown);
     return (route: Route) => {
       checkRoute(route);
-      const key = `${compilerKey}\n${JSON.stringify(route.schema)}`;
-      let done = compiled.get(key);
-      if (done === undefined) compiled.set(key, (done = compileWith(route)));
-      return done;
+      return remembered(compiled, `${compilerKey}\n${JSON.stringify(route.schema)}`, () => compile(route));
     };
   };
   return shared as unknown as F;

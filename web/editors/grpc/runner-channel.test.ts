@@ -41,6 +41,16 @@ const channelReportingTo = (closes: number[]) =>
     (code) => closes.push(code),
   );
 
+/** A channel reporting its closes into `closes`, its first command sent on a socket the server accepted. */
+async function channelWithOpenSocket(): Promise<{ channel: RunnerChannel; closes: number[] }> {
+  const closes: number[] = [];
+  const channel = channelReportingTo(closes);
+  const sent = channel.send(command);
+  FakeWebSocket.made[0]!.accept();
+  await sent;
+  return { channel, closes };
+}
+
 describe('RunnerChannel', () => {
   beforeEach(() => {
     FakeWebSocket.made = [];
@@ -61,11 +71,7 @@ describe('RunnerChannel', () => {
   });
 
   it('reports the server closing the channel, with its code, and opens a new socket for the next command', async () => {
-    const closes: number[] = [];
-    const channel = channelReportingTo(closes);
-    const sent = channel.send(command);
-    FakeWebSocket.made[0]!.accept();
-    await sent;
+    const { channel, closes } = await channelWithOpenSocket();
     FakeWebSocket.made[0]!.closeFromServer(1011);
     expect(closes).toEqual([1011]);
     const again = channel.send(command);
@@ -75,11 +81,7 @@ describe('RunnerChannel', () => {
   });
 
   it('does not report the close of a socket it let go: that close can come after the next call began elsewhere', async () => {
-    const closes: number[] = [];
-    const channel = channelReportingTo(closes);
-    const sent = channel.send(command);
-    FakeWebSocket.made[0]!.accept();
-    await sent;
+    const { channel, closes } = await channelWithOpenSocket();
     channel.close();
     expect(FakeWebSocket.made[0]!.readyState).toBe(FakeWebSocket.CLOSING);
     FakeWebSocket.made[0]!.closeFromServer(1000);
