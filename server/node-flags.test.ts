@@ -17,6 +17,11 @@ describe('the V8 settings the server runs with', () => {
     expect(guide).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx server/main.ts`);
   });
 
+  it("CI's production copy starts with them too", () => {
+    const ciRun = readFileSync(join(import.meta.dirname, '..', '.ci', 'run'), 'utf8');
+    expect(ciRun).toContain(`"$oldest_node_bin" ${SERVER_NODE_FLAGS.join(' ')} --import tsx server/main.ts`);
+  });
+
   it('names the ones a process was started without', () => {
     expect(missingServerFlags([...SERVER_NODE_FLAGS, '--import', 'tsx'])).toEqual([]);
     expect(missingServerFlags(['--import', 'tsx'])).toEqual([...SERVER_NODE_FLAGS]);
