@@ -15,9 +15,9 @@
 //   0.1–3 s, 44 in a soak; with this, 9 (two of them the bench's own, forced).
 // - `--max-semi-space-size=16`: each half of the young generation at most 16 MiB, as Node 20 and
 //   22 have it. Node 24's V8 lets it grow to 64 MiB here (32, doubled without pointer compression),
-//   and starts a full collection once the old generation's room left is no more than the young
-//   generation's size: with 64 MiB, after every few MiB promoted, 20–32 full collections in a soak.
-//   With 16: 8, the longest pause of any round within 20 ms in 4 soaks of 7 (1 of 4 before), and
+//   and V8's rule for starting a full collection weighs the old generation's room left against the
+//   young generation's size: with 64 MiB, 20–32 full collections in a soak, the old generation far
+//   from its limit. With 16: 8, the longest pause of any round within 20 ms in 4 soaks of 7 (1 of 4 before), and
 //   the peak RSS 266–306 MiB instead of 332–370 (bench/README.md, "The young generation on Node 24").
 export const SERVER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--no-memory-reducer', '--initial-old-space-size=128', '--max-semi-space-size=16'];
 
