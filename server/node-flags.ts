@@ -17,8 +17,9 @@
 //   22 have it. Node 24's V8 lets it grow to 64 MiB here (32, doubled without pointer compression),
 //   and V8's rule for starting a full collection weighs the old generation's room left against the
 //   young generation's size: with 64 MiB, 20–32 full collections in a soak, the old generation far
-//   from its limit. With 16: 8, the longest pause of any round within 20 ms in 4 soaks of 7 (1 of 4 before), and
-//   the peak RSS 266–306 MiB instead of 332–370 (bench/README.md, "The young generation on Node 24").
+//   from its limit. With 16: 8, the longest pause of any round within 20 ms in 4 soaks of 7 (1 of 4
+//   before), and the peak RSS 266–306 MiB instead of 332–370 (bench/README.md, "The young
+//   generation on Node 24").
 export const SERVER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--no-memory-reducer', '--initial-old-space-size=128', '--max-semi-space-size=16'];
 
 /** The flags of SERVER_NODE_FLAGS this process was started without (main.ts says so at start-up). */
