@@ -90,6 +90,47 @@ async function pacedReader(pauseAfter: number, allowHalfOpen = false): Promise<{
   return { tapped, served, peer, given };
 }
 
+describe('TapSocket, writes queued together (a response’s head and body)', () => {
+  async function writeCorked(tapped: TapSocket, peer: Socket, parts: Buffer[]): Promise<Buffer> {
+    const received: Buffer[] = [];
+    peer.on('data', (chunk: Buffer) => received.push(chunk));
+    const total = parts.reduce((n, part) => n + part.length, 0);
+    tapped.cork();
+    const written = parts.map((part) => new Promise((resolve) => tapped.write(part, resolve)));
+    tapped.uncork();
+    await Promise.all(written);
+    while (Buffer.concat(received).length < total) await once(peer, 'data');
+    return Buffer.concat(received);
+  }
+  const parts = () => [Buffer.from('HTTP/1.1 200 OK\r\n\r\n'), Buffer.alloc(300 * 1024, 'x')];
+
+  it('go to the socket as they came, not joined, and the observer gets them as parts of one write (outboundParts)', async () => {
+    const { served, peer } = await socketPair();
+    const tapped = new TapSocket(served);
+    const seen: Array<{ parts: string[]; length: number }> = [];
+    tapped.observer = {
+      inbound() {},
+      outbound: () => seen.push({ parts: ['outbound() called'], length: 0 }),
+      outboundParts: (given, length) => seen.push({ parts: given.map((part) => part.toString()), length }),
+      closed() {},
+    };
+    const sent = parts();
+    const joined = Buffer.concat(sent);
+    expect((await writeCorked(tapped, peer, sent)).equals(joined)).toBe(true);
+    expect(seen).toEqual([{ parts: sent.map((part) => part.toString()), length: joined.length }]);
+  });
+
+  it('are given to an observer without outboundParts joined, as one chunk', async () => {
+    const { served, peer } = await socketPair();
+    const tapped = new TapSocket(served);
+    const outbound = recorder(tapped);
+    const sent = parts();
+    expect((await writeCorked(tapped, peer, sent)).equals(Buffer.concat(sent))).toBe(true);
+    expect(outbound).toHaveLength(1);
+    expect(outbound[0].equals(Buffer.concat(sent))).toBe(true);
+  });
+});
+
 describe('TapSocket, paced', () => {
   it('gives pipelined requests read at once a request at a time; once paced, the rest waits for resumeInput', async () => {
     const { tapped, given, peer } = await pacedReader(2);

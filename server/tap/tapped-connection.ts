@@ -144,6 +144,28 @@ export class TappedConnection implements TapObserver {
     this.take('out', chunk);
   }
 
+  /**
+   * outbound() of the parts joined, joined only when they are kept (recorded for a session, or
+   * held for an owner not known yet): Node writes a response's head and body as two parts of one
+   * write, and a 1 MB body that no session records was copied whole for nothing.
+   */
+  outboundParts(parts: readonly Buffer[], length: number): void {
+    if (this.keepsOutbound()) this.take('out', parts.length === 1 ? parts[0] : Buffer.concat(parts, length));
+    else {
+      this.lastOutboundStart = this.outOffset;
+      this.outOffset += length;
+    }
+  }
+
+  /** Whether take('out', …) would now record or hold what it is given. */
+  private keepsOutbound(): boolean {
+    if (this.framer) {
+      const owner = this.ownerOfWriting(this.framer);
+      return owner === undefined || owner.kind === 'session';
+    }
+    return this.owner.kind === 'session' || this.owner.kind === 'unknown';
+  }
+
   /** From now until `finished`, the response's body is not recorded (its head is). */
   headOnly(): () => void {
     const state: typeof this.responseRecording = { mode: 'head', headEndMatched: 0 };
@@ -412,13 +434,7 @@ export class TappedConnection implements TapObserver {
   private takeFramed(framer: Http1RequestFramer, dir: Direction, offset: number, data: Buffer, framed?: FramedPiece[]): void {
     const t = now();
     if (dir === 'out') {
-      const writing = (this.socket as unknown as WithResponse)._httpMessage;
-      let owner = writing ? this.responseOwners?.get(writing) : undefined;
-      // A response not claimed yet, while a framed request waits for its owner, is one Node writes
-      // to before announcing that request (the interim "100 Continue"): it waits for the same owner.
-      // Any other (the response @fastify/websocket makes for an upgrade, Node's own 400) goes to
-      // the owner of the latest request.
-      if (!owner && !(writing && framer.lastRequestSeen >= this.exchangeCount)) owner = this.exchangeCount > 0 ? this.owner : undefined;
+      const owner = this.ownerOfWriting(framer);
       if (owner) this.record(owner, dir, t, offset, data);
       else this.hold({ dir, t, offset, data: this.keep(dir, data), request: this.exchangeCount });
       return;
@@ -439,6 +455,19 @@ export class TappedConnection implements TapObserver {
     }
     // Requests the framer has left behind get no more bytes: their owners can go.
     while (this.exchangesFrom < framer.currentRequest) this.forgetExchange(this.exchangesFrom++);
+  }
+
+  /** HTTP/1.1: who owns what is written now; undefined: nobody yet (it waits for its owner). */
+  private ownerOfWriting(framer: Http1RequestFramer): Owner | undefined {
+    const writing = (this.socket as unknown as WithResponse)._httpMessage;
+    const owner = writing ? this.responseOwners?.get(writing) : undefined;
+    if (owner) return owner;
+    // A response not claimed yet, while a framed request waits for its owner, is one Node writes
+    // to before announcing that request (the interim "100 Continue"): it waits for the same owner.
+    // Any other (the response @fastify/websocket makes for an upgrade, Node's own 400) goes to
+    // the owner of the latest request.
+    if (writing && framer.lastRequestSeen >= this.exchangeCount) return undefined;
+    return this.exchangeCount > 0 ? this.owner : undefined;
   }
 
   private setExchangeOwner(request: number, owner: Owner): void {

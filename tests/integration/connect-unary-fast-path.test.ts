@@ -219,6 +219,31 @@ describe('the fast path keeps the call semantics', () => {
   });
 });
 
+describe('big JSON bodies go into buffers used again (server/protocols/grpc/big-bodies.ts)', () => {
+  const echoOf = async (message: string, signal?: AbortSignal) => {
+    const answer = await post(server.port, ECHO, JSON.stringify({ message }), JSON_TYPE, 'length', signal);
+    expect(answer.status).toBe(200);
+    return (JSON.parse(answer.body.toString('utf8')) as { message: string }).message;
+  };
+
+  it('each call gets its own body whole: a shorter one after a longer, several at once, and after a client went away mid-body', async () => {
+    expect(await echoOf('a'.repeat(900_000))).toBe('a'.repeat(900_000));
+    // a shorter body in the same buffer: nothing of the one before shows
+    expect(await echoOf(`b${BIG}`)).toBe(`b${BIG}`);
+    const many = ['c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].map((letter, i) => letter.repeat(70_000 + i * 50_000));
+    expect(await Promise.all(many.map((message) => echoOf(message)))).toEqual(many);
+    // a client that sends half its declared body and goes away: its buffer goes back, and the next call is whole
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST ${ECHO} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n{"message": "${'z'.repeat(200_000)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    expect(await echoOf(`m${'n'.repeat(499_000)}`)).toBe(`m${'n'.repeat(499_000)}`);
+  });
+});
+
 describe('a big message does not hold the event loop in one piece', () => {
   /** Resolves once `socket` is connected. */
   const connected = (socket: Socket) => new Promise((resolve) => socket.once('connect', resolve));

@@ -48,6 +48,24 @@ describe('messagesInTurns', () => {
     });
   }
 
+  it('lets a JSON body go as soon as it is decoded, parsed or refused (release), and never a binary one, whose message may keep views of it', async () => {
+    const steps: string[] = [];
+    const counted = messagesInTurns(echo, {}, {}, LIMITS, async () => void steps.push('turn'));
+    const release = () => steps.push('released');
+    await counted.parse(false, encode(JSON.stringify({ message: big })), release);
+    // released after the first step (the text decoded), before JSON.parse's turn
+    expect(steps).toEqual(['turn', 'released', 'turn', 'turn']);
+    steps.length = 0;
+    await expect(counted.parse(false, encode(`{"message": "${big}`), release)).rejects.toThrow(ConnectError);
+    expect(steps).toEqual(['turn', 'released', 'turn']);
+    steps.length = 0;
+    await expect(counted.parse(false, encode(JSON.stringify({ message: 'x'.repeat(LIMITS.readMaxBytes) })), release)).rejects.toThrow(/readMaxBytes/);
+    expect(steps).toEqual(['turn', 'released']);
+    steps.length = 0;
+    await counted.parse(true, toBinary(EchoRequestSchema, create(EchoRequestSchema, { message: big })), release);
+    expect(steps).toEqual(['turn']);
+  });
+
   const answers: Array<[string, string]> = [
     ['a big answer', big],
     ['an answer over writeMaxBytes', 'x'.repeat(LIMITS.writeMaxBytes)],

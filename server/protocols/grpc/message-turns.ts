@@ -14,6 +14,8 @@ type LookupParameters = Parameters<typeof createMethodSerializationLookup>;
  */
 export const IN_TURNS_MIN_BYTES = 64 * 1024;
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Every call's big steps in one line, one a turn (turn-queue.ts). */
 const bigSteps = new TurnQueue();
 
@@ -21,8 +23,12 @@ const bigSteps = new TurnQueue();
 export const nextTurn = (): Promise<void> => bigSteps.next();
 
 export interface MessagesInTurns {
-  /** the request message: what connect-es's limited serialization parses, with its errors */
-  parse(binary: boolean, data: Uint8Array): Promise<Message>;
+  /**
+   * the request message: what connect-es's limited serialization parses, with its errors. JSON:
+   * `release` is called once nothing reads `data` any more (decoded as text, or refused); binary:
+   * never (the message may keep views of `data`)
+   */
+  parse(binary: boolean, data: Uint8Array, release?: () => void): Promise<Message>;
   /** the answer's bytes: what connect-es's limited serialization writes, with its errors */
   serialize(binary: boolean, message: Message): Promise<Uint8Array>;
 }
@@ -51,20 +57,34 @@ export function messagesInTurns(
   const writeOptions = getJsonOptions(jsonOptions);
   const prettySpaces = (writeOptions as { prettySpaces?: number }).prettySpaces ?? 0;
   const encoder = new TextEncoder();
+  const jsonTextSteps = async (text: string): Promise<Message> => {
+    try {
+      await turn();
+      const json = input.json(text);
+      text = ''; // parsed: let go for the turn that follows (see `data` in parse)
+      await turn();
+      return input.message(json);
+    } catch (e) {
+      throw ConnectError.from(e, Code.InvalidArgument);
+    }
+  };
   return {
-    async parse(binary, data) {
+    async parse(binary, data, release) {
       await turn();
       if (binary) return lookup.getI(true).parse(data) as Message;
-      limits.parse(data);
+      let text: string;
       try {
-        const text = input.text(data);
-        await turn();
-        const json = input.json(text);
-        await turn();
-        return input.message(json);
+        limits.parse(data);
+        text = input.text(data);
       } catch (e) {
         throw ConnectError.from(e, Code.InvalidArgument);
+      } finally {
+        // V8 keeps an async function's parameters until it returns: the bytes, decoded, are let go
+        // for the turns that follow (a 1 MB echo's would otherwise wait for a full collection).
+        data = NO_BYTES;
+        release?.();
       }
+      return jsonTextSteps(text);
     },
     async serialize(binary, message) {
       await turn();

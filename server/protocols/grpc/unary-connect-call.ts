@@ -22,7 +22,8 @@ import {
   parseTimeout,
 } from '@connectrpc/connect/protocol-connect';
 import { clientPresenceKey } from './context.ts';
-import { joinChunks, readBoundedBody } from './request-body.ts';
+import { BigBodies } from './big-bodies.ts';
+import { readDeclaredBody } from './request-body.ts';
 import { isClientFault } from './unparsable-request.ts';
 import { methodSerializationLookup } from './json-input.ts';
 import { IN_TURNS_MIN_BYTES, messagesInTurns } from './message-turns.ts';
@@ -404,7 +405,37 @@ function readBody(raw: IncomingMessage, length: number): Uint8Array | null | Pro
     if (body !== null && body.byteLength === length) return body;
     if (body !== null) raw.unshift(body);
   }
-  return readBoundedBody(raw, length).then((read) => (read?.complete ? joinChunks(read.chunks) : null));
+  return readDeclaredBody(raw, length);
+}
+
+/** Big JSON bodies' buffers: as many kept for later as one client may have such calls at once (server/limits/). */
+const bigJsonBodies = new BigBodies(8);
+
+/**
+ * The request's message, parsed; null if the client went away before its body came. The body's
+ * bytes are held only until they are parsed, not while the call runs and its answer is written: a
+ * 1 MB echo's would otherwise outlive a young collection or two and be promoted, to wait for a full
+ * one (bench/README.md, "Big bodies' buffers used again"). Not an async function: V8 keeps an
+ * async function's locals until it returns, dead or not.
+ */
+function readMessage(
+  raw: IncomingMessage,
+  type: { binary: boolean; length: number },
+  messages: MethodMessages,
+): MessageShape<DescMessage> | null | Promise<MessageShape<DescMessage> | null> {
+  // A big JSON body goes into a buffer used again (big-bodies.ts), given back once decoded.
+  if (!type.binary && type.length >= messages.inTurnsFromBytes) {
+    const into = bigJsonBodies.take(type.length, messages.readMaxBytes);
+    const release = (): void => bigJsonBodies.give(into);
+    return readDeclaredBody(raw, type.length, into).then((bytes) => {
+      if (bytes !== null) return messages.parse(false, bytes, release);
+      release();
+      return null;
+    });
+  }
+  const body = readBody(raw, type.length);
+  if (body instanceof Promise) return body.then((bytes) => (bytes === null ? null : messages.parse(type.binary, bytes)));
+  return body === null ? null : messages.parse(type.binary, body);
 }
 
 /**
@@ -476,14 +507,14 @@ export function unaryConnectMethod(
     let body: Uint8Array;
     try {
       if (timeout.error) throw timeout.error;
-      const bytes = await readBody(raw, type.length);
-      if (bytes === null) {
+      const read = readMessage(raw, type, messages);
+      const input = read instanceof Promise ? await read : read;
+      if (input === null) {
         context.clientWentAway();
         return;
       }
-      const parsed = messages.parse(type.binary, bytes);
-      const output = await invoke(context, parsed instanceof Promise ? await parsed : parsed);
-      const serialized = messages.serialize(type.binary, output, bytes.byteLength);
+      const output = await invoke(context, input);
+      const serialized = messages.serialize(type.binary, output, type.length);
       body = serialized instanceof Promise ? await serialized : serialized;
     } catch (e) {
       context.abort(e);
@@ -515,7 +546,11 @@ export function unaryConnectMethod(
 /** What a fast path parses and writes of one method's messages. */
 export interface MethodMessages {
   /** the request message; a body that does not decode is the client's error */
-  parse(binary: boolean, bytes: Uint8Array): MessageShape<DescMessage> | Promise<MessageShape<DescMessage>>;
+  parse(binary: boolean, bytes: Uint8Array, release?: () => void): MessageShape<DescMessage> | Promise<MessageShape<DescMessage>>;
+  /** requests of this size or more are parsed and answered in turns */
+  readonly inTurnsFromBytes: number;
+  /** the largest request read */
+  readonly readMaxBytes: number;
   /** the answer to a request of `requestBytes` */
   serialize(binary: boolean, message: MessageShape<DescMessage>, requestBytes: number): Uint8Array | Promise<Uint8Array>;
 }
@@ -529,15 +564,19 @@ export function methodMessages(spec: UnaryImplSpec, options: ConnectHandlerOptio
   const whole = methodSerializationLookup(spec.method, options.binaryOptions, options.jsonOptions, options);
   const inTurns = messagesInTurns(spec.method, options.binaryOptions, options.jsonOptions, options);
   return {
-    parse(binary, bytes) {
+    inTurnsFromBytes,
+    readMaxBytes: options.readMaxBytes,
+    parse(binary, bytes, release) {
       if (bytes.byteLength >= inTurnsFromBytes)
-        return inTurns.parse(binary, bytes).catch((e: unknown) => {
+        return inTurns.parse(binary, bytes, release).catch((e: unknown) => {
           throw asClientFault(e);
         }) as Promise<MessageShape<DescMessage>>;
       try {
         return whole.getI(binary).parse(bytes) as MessageShape<DescMessage>;
       } catch (e) {
         throw asClientFault(e);
+      } finally {
+        if (!binary) release?.();
       }
     },
     serialize: (binary, message, requestBytes) =>
