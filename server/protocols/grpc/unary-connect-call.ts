@@ -408,8 +408,11 @@ function readBody(raw: IncomingMessage, length: number): Uint8Array | null | Pro
   return readDeclaredBody(raw, length);
 }
 
-/** Big JSON bodies' buffers: as many kept for later as one client may have such calls at once (server/limits/). */
-const bigJsonBodies = new BigBodies(8);
+/**
+ * Big JSON bodies' buffers: 8 kept for later (8 MiB at the server's 1 MiB read limit), as many as
+ * the soak's abuser has such calls at once; read limits up to 4 MiB pooled.
+ */
+const bigJsonBodies = new BigBodies(8, 4 * 1024 * 1024);
 
 /**
  * The request's message, parsed; null if the client went away before its body came. The body's
