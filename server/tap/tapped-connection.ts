@@ -151,10 +151,7 @@ export class TappedConnection implements TapObserver {
    */
   outboundParts(parts: readonly Buffer[], length: number): void {
     if (this.keepsOutbound()) this.take('out', parts.length === 1 ? parts[0] : Buffer.concat(parts, length));
-    else {
-      this.lastOutboundStart = this.outOffset;
-      this.outOffset += length;
-    }
+    else this.countOutbound(length);
   }
 
   /** Whether take('out', …) would now record or hold what it is given. */
@@ -399,16 +396,22 @@ export class TappedConnection implements TapObserver {
     return (dir === 'in' ? this.copyInbound : this.copyOutbound) ? Buffer.from(data) : data;
   }
 
+  /** Outbound bytes written, kept or not: where they start. */
+  private countOutbound(length: number): number {
+    const offset = this.outOffset;
+    this.lastOutboundStart = offset;
+    this.outOffset += length;
+    return offset;
+  }
+
   private take(dir: Direction, data: Buffer, pieces?: FramedPiece[]): void {
     // Offsets count every byte, recorded or not, so a gap in what a browser sees is visible.
-    const offset = dir === 'in' ? this.inOffset : this.outOffset;
+    let offset: number;
     if (dir === 'in') {
+      offset = this.inOffset;
       this.inOffset += data.length;
       this.lastInbound = null;
-    } else {
-      this.lastOutboundStart = offset;
-      this.outOffset += data.length;
-    }
+    } else offset = this.countOutbound(data.length);
     if (this.framer) {
       this.takeFramed(this.framer, dir, offset, data, pieces);
       return;

@@ -57,34 +57,30 @@ export function messagesInTurns(
   const writeOptions = getJsonOptions(jsonOptions);
   const prettySpaces = (writeOptions as { prettySpaces?: number }).prettySpaces ?? 0;
   const encoder = new TextEncoder();
-  const jsonTextSteps = async (text: string): Promise<Message> => {
-    try {
-      await turn();
-      const json = input.json(text);
-      text = ''; // parsed: let go for the turn that follows (see `data` in parse)
-      await turn();
-      return input.message(json);
-    } catch (e) {
-      throw ConnectError.from(e, Code.InvalidArgument);
-    }
-  };
   return {
     async parse(binary, data, release) {
       await turn();
       if (binary) return lookup.getI(true).parse(data) as Message;
-      let text: string;
       try {
-        limits.parse(data);
-        text = input.text(data);
+        let text: string;
+        try {
+          limits.parse(data);
+          text = input.text(data);
+        } finally {
+          // V8 keeps an async function's parameters and locals until it returns: the bytes,
+          // decoded, and then the text, parsed, are let go for the turns that follow (a 1 MB
+          // echo's would otherwise wait for a full collection).
+          data = NO_BYTES;
+          release?.();
+        }
+        await turn();
+        const json = input.json(text);
+        text = '';
+        await turn();
+        return input.message(json);
       } catch (e) {
         throw ConnectError.from(e, Code.InvalidArgument);
-      } finally {
-        // V8 keeps an async function's parameters until it returns: the bytes, decoded, are let go
-        // for the turns that follow (a 1 MB echo's would otherwise wait for a full collection).
-        data = NO_BYTES;
-        release?.();
       }
-      return jsonTextSteps(text);
     },
     async serialize(binary, message) {
       await turn();
