@@ -187,8 +187,11 @@ describe.concurrent('the WebSocket console', () => {
 
 describe('the Socket.IO console', () => {
   // One page for the three, one after another: each uses a cell of its own (websocket-only,
-  // anonymous, lobby), and an exercise passed is one the traffic of its test passed (not passed
-  // before it). The lesson loads once, not three times.
+  // lobby, anonymous), and an exercise passed is one the traffic of its test passed (not passed
+  // before it). The lesson loads once, not three times. The anonymous cell goes last: its Engine.IO
+  // session opens over polling and may finish the probe upgrade before the refused CONNECT closes
+  // it, which passes find-probe as honestly as the lobby does (the checks read the session's
+  // traffic, not one cell's).
   const socketIoLesson = describePage(lab, '/en/socket-io');
 
   it('connects over websocket only, without polling first', async ({ expect }) => {
@@ -199,14 +202,6 @@ describe('the Socket.IO console', () => {
     await expect.poll(() => attributeNow(direct.locator('[data-testid="sio-state"]'), 'data-state'), LIVE).toBe('connected');
     expect(await direct.locator('[data-testid="sio-transport"]').getAttribute('data-transport')).toBe('websocket');
     await expect.poll(() => exerciseStateNow(page, 'skip-polling'), LIVE).toBe('passed');
-  });
-
-  it('shows the server’s refusal when auth is missing', async ({ expect }) => {
-    const page = await socketIoLesson();
-    const anonymous = cell(page, 'anonymous');
-    await anonymous.locator('[data-testid="sio-connect"]').click();
-    await anonymous.locator('[data-testid="rt-log-entry"][data-event="connect_error"]').waitFor(LIVE);
-    expect(await anonymous.locator('[data-testid="sio-state"]').getAttribute('data-state')).toBe('closed');
   });
 
   it('connects over polling, upgrades to websocket, and an emit with an ack gets its reply', async ({ expect }) => {
@@ -232,6 +227,14 @@ describe('the Socket.IO console', () => {
     // Both need the client's masked WebSocket frames exactly as they crossed the wire.
     await expect.poll(() => exerciseStateNow(page, 'get-ack'), LIVE).toBe('passed');
     await expect.poll(() => exerciseStateNow(page, 'find-probe'), LIVE).toBe('passed');
+  });
+
+  it('shows the server’s refusal when auth is missing', async ({ expect }) => {
+    const page = await socketIoLesson();
+    const anonymous = cell(page, 'anonymous');
+    await anonymous.locator('[data-testid="sio-connect"]').click();
+    await anonymous.locator('[data-testid="rt-log-entry"][data-event="connect_error"]').waitFor(LIVE);
+    expect(await anonymous.locator('[data-testid="sio-state"]').getAttribute('data-state')).toBe('closed');
   });
 });
 
