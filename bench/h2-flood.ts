@@ -347,7 +347,7 @@ async function main(): Promise<void> {
     for (const student of students) leave(student);
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     console.log(
-      `\nHTTP/2 floods from one address (its process at nice ${FLOODER_NICE}) beside ${STUDENTS} students on another (REST over HTTP/1.1 and h2c), ${SECONDS} s quiet then ${SECONDS} s flooded per kind, budgets and tap on, a JSON log line per request (load average ${loadavg()
+      `\nHTTP/2 floods from one address (its process at nice ${FLOODER_NICE}) beside ${STUDENTS} students on ${STUDENT_ADDRESSES.join(' and ')} (REST over HTTP/1.1 and h2c), ${SECONDS} s quiet then ${SECONDS} s flooded per kind, budgets and tap on, a JSON log line per request (load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(', ')}):`,
     );
