@@ -1,4 +1,5 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { scrollIntoViewAndHold } from './hold-in-view.ts';
 
 // A tiny router on the History API: the app has three kinds of pages and needs nothing more.
 const NAVIGATED = 'wirelab:navigated';
@@ -43,7 +44,8 @@ let scrollGeneration = 0;
 /**
  * Scrolls to `#id` once the element exists (lesson text renders a moment after navigation; on a
  * slow phone, seconds after: a follower whose page was still loading when the teacher moved on
- * must still arrive). Only the latest request scrolls.
+ * must still arrive), and holds it there while the page fills in around it (hold-in-view.ts).
+ * Only the latest request scrolls.
  */
 export function scrollToHash(hash: string, attempts = 200): void {
   scrollGeneration += 1;
@@ -54,7 +56,7 @@ function tryScrollToHash(hash: string, attempts: number, generation: number): vo
   if (generation !== scrollGeneration) return;
   const id = decodeURIComponent(hash.replace(/^#/, ''));
   const element = id ? document.getElementById(id) : null;
-  if (element) element.scrollIntoView();
+  if (element) scrollIntoViewAndHold(id, () => generation === scrollGeneration);
   else if (attempts > 0) setTimeout(() => tryScrollToHash(hash, attempts - 1, generation), 50);
 }
 
