@@ -52,7 +52,7 @@ const STUDENT_ADDRESSES = ['127.0.0.1', '127.0.0.3'];
 /**
  * Students timed at once, each with its session (REST allows a session 200 requests per 10 s):
  * eight give some 600 requests a round, so the p95 is the 30th slowest; with four (300 a round)
- * one burst of a dozen slow requests moved it, and rounds of the same flood ranged ×0.6–×2.5.
+ * one burst of a dozen slow requests moved it, and rounds of the same flood ranged ×0.6–×2.9.
  */
 const STUDENTS = Number(process.env.BENCH_H2_FLOOD_STUDENTS ?? 8);
 /**
