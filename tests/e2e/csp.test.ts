@@ -1,7 +1,7 @@
 import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser, releasePage } from './browser.ts';
-import { attributeNow, cell, editorText, LIVE, selectedExchange, selectedMessage, setEditorText, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, inspectorShowsNow, LIVE, selectedMessage, setEditorText, textNow, valueNow } from './lesson-page.ts';
 
 // The app under its own Content-Security-Policy in real Chromium: every kind of cell runs, Monaco's
 // editors and workers work, and the browser reports no violation. The policy must really be on the
@@ -135,11 +135,7 @@ describe('the app under its Content-Security-Policy', () => {
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
     await created.waitFor(LIVE);
     await created.locator('[data-testid="rt-log-link"]').click();
-    // read so that a miss names what the inspector shows instead: it failed under load with nothing
-    // selected as a message while the link had found the event (an exchange found later taking
-    // the inspector to itself is the suspect: tests/README.md, "Stop 76 and run 50")
-    const shown = async () => (await attributeNow(selectedMessage(page), 'data-layer')) ?? `exchange: ${await textNow(selectedExchange(page))}`;
-    await expect.poll(shown, LIVE).toBe('sse-event');
+    await expect.poll(() => inspectorShowsNow(page), LIVE).toBe('sse-event');
     expect(await violations()).toEqual([]);
     await releasePage(page);
   });

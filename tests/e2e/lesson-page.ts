@@ -102,6 +102,18 @@ export function selectedMessage(page: Page): Locator {
   return page.locator('[data-testid="inspector"] [data-testid="insp-message"][aria-pressed="true"]');
 }
 
+/**
+ * What the inspector shows, read at once for a poll: the selected message's layer, else
+ * "exchange: " and the selected exchange row's text, so that a poll waiting for a message names
+ * what it found instead. An SSE event's link in a lesson's console, clicked after the REST call
+ * that caused the event, found the event and yet left no message selected, now and then under
+ * load: this read named the POST's exchange, found after the click (tests/README.md, "Stop 76 and
+ * run 50").
+ */
+export async function inspectorShowsNow(page: Page): Promise<string> {
+  return (await attributeNow(selectedMessage(page), 'data-layer')) ?? `exchange: ${await textNow(selectedExchange(page))}`;
+}
+
 /** The first decoded node of a kind in the inspector's tree (optionally with this text). */
 export function inspectorNode(page: Page, kind: string, text?: string): Locator {
   const nodes = page.locator(`[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="${kind}"]`);

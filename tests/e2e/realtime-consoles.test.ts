@@ -8,6 +8,7 @@ import {
   exerciseState,
   exerciseStateNow,
   holdCaptureBack,
+  inspectorShowsNow,
   inspectorNode,
   LIVE,
   pollEvery,
@@ -255,7 +256,7 @@ describe.concurrent('the SSE console', () => {
       expect(await created.textContent()).toContain('Grace Hopper');
 
       await created.locator('[data-testid="rt-log-link"]').click();
-      await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), LIVE).toBe('sse-event');
+      await expect.poll(() => inspectorShowsNow(page), LIVE).toBe('sse-event');
       expect(await selectedMessage(page).textContent()).toMatch(/user\.created · id \d+/);
       const eventField = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="sse-field"]', { hasText: 'user.created' });
       await eventField.first().waitFor(LIVE);
@@ -313,7 +314,7 @@ describe.concurrent('the SSE console', () => {
     const created = events.locator('[data-testid="rt-log-entry"][data-event="user.created"]');
     await created.waitFor(LIVE);
     await created.locator('[data-testid="rt-log-link"]').click();
-    await expect.poll(() => attributeNow(selectedMessage(page), 'data-layer'), { timeout: 20_000 }).toBe('sse-event');
+    await expect.poll(() => inspectorShowsNow(page), { timeout: 20_000 }).toBe('sse-event');
     expect(await textNow(selectedMessage(page))).toMatch(/user\.created · id \d+/);
     await releasePage(page);
   });

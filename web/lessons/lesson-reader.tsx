@@ -24,7 +24,7 @@ import type { LessonIndexEntry } from './lesson-types.ts';
 import type { RenderedLesson, TocEntry } from './render-lesson.ts';
 import { lessonStrings } from './strings.ts';
 import { useProjectorAttribute } from './projector/projector-attribute.ts';
-import { useCellOwners, useLoadedLesson } from './use-lesson-page.ts';
+import { useCellOwners, useInspectorFocus, useLoadedLesson } from './use-lesson-page.ts';
 
 // The presenter's controls (toggle, key legend, keys) come after the text; its size comes at once.
 const PresenterControls = lazy(() => importAgain(() => import('./projector/projector-mode.tsx')).then((module) => ({ default: module.PresenterControls })));
@@ -35,7 +35,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   const t = useStrings(lessonStrings);
   const app = useStrings(appStrings);
   const state = useLoadedLesson(entry, lang);
-  const [focus, setFocus] = useState<Selection | undefined>(undefined);
+  const { focus, inspect, showExchange } = useInspectorFocus();
   // Checks count only what the student does from here on; kept across a language switch.
   const [openedAt] = useState(captureTimeNow);
 
@@ -74,7 +74,6 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
     [allExchanges, allMessages, beforeRestart, connections, openedAt],
   );
 
-  const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
   // Which cell produced which exchange: an exercise's misses come from its own cell only (cell-traffic.ts).
   const [owners, onCellExchange] = useCellOwners(showExchange);
 
@@ -98,7 +97,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
             relayed={relayed}
             owners={owners}
             onCellExchange={onCellExchange}
-            onInspect={setFocus}
+            onInspect={inspect}
           />
         )}
         {state.status === 'ready' && state.restFailed && (
