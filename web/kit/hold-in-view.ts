@@ -18,10 +18,10 @@ let releaseCurrent: (() => void) | null = null;
 /**
  * Scrolls the element of `id` into view, then holds it there while the page's layout moves it,
  * until the reader moves the page, `stillWanted()` says no (a later scroll was asked for), or
- * `holdMs` pass. Looked up by its id each time: the text's second part renders the first one's
- * elements anew. Returns what ends the hold at once.
+ * HOLD_MS pass. Looked up by its id each time: the text's second part renders the first one's
+ * elements anew.
  */
-export function scrollIntoViewAndHold(id: string, stillWanted: () => boolean, holdMs = HOLD_MS): () => void {
+export function scrollIntoViewAndHold(id: string, stillWanted: () => boolean): void {
   releaseCurrent?.();
   let element = document.getElementById(id);
   const root = document.documentElement;
@@ -61,7 +61,6 @@ export function scrollIntoViewAndHold(id: string, stillWanted: () => boolean, ho
   layout.observe(document.body);
   window.addEventListener('scroll', onScroll, { passive: true });
   for (const type of READER_INPUT) window.addEventListener(type, release, { capture: true, passive: true });
-  const timer = setTimeout(release, holdMs);
+  const timer = setTimeout(release, HOLD_MS);
   releaseCurrent = release;
-  return release;
 }
