@@ -260,6 +260,11 @@ describe.concurrent('the SSE console', () => {
       expect(await selectedMessage(page).textContent()).toMatch(/user\.created · id \d+/);
       const eventField = page.locator('[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="sse-field"]', { hasText: 'user.created' });
       await eventField.first().waitFor(LIVE);
+      // a row picked in the inspector stays; the log's link, clicked again, brings the event back
+      await page.locator('[data-testid="inspector"] [data-testid="insp-exchange"]', { hasText: 'POST /api/v1/users' }).last().click();
+      await expect.poll(() => inspectorShowsNow(page), LIVE).toMatch(/^exchange: .*POST \/api\/v1\/users/);
+      await created.locator('[data-testid="rt-log-link"]').click();
+      await expect.poll(() => inspectorShowsNow(page), LIVE).toBe('sse-event');
       // the stream closed, as found
       await events.locator('[data-testid="sse-disconnect"]').click();
       await expect.poll(() => attributeNow(events.locator('[data-testid="sse-state"]'), 'data-state'), LIVE).toBe('closed');

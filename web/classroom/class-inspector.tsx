@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
 import { useCaptures } from '../inspector/capture-store.ts';
-import type { Selection } from '../inspector/exchange-sections.ts';
+import type { DockInspectorProps } from '../kit/classroom-parts.ts';
 import { Inspector } from '../inspector/inspector.tsx';
 import { latestTeacherRun } from './latest-teacher-run.ts';
 import { useStudentClass } from './student-class.ts';
@@ -22,7 +22,7 @@ let runBroughtForward: string | null = null;
  * teacher's. A new teacher run brings the teacher's view forward while following; the student's
  * own run brings their own back.
  */
-export function ClassAwareInspector({ focus, onSelectionChange }: { focus?: Selection; onSelectionChange?(selection: Selection | null): void }) {
+export function ClassAwareInspector({ focus, onSelectionChange, onPick }: DockInspectorProps) {
   const t = useStrings(classroomStrings);
   const student = useStudentClass();
   const teacher = useCaptures(teacherCaptures);
@@ -39,7 +39,7 @@ export function ClassAwareInspector({ focus, onSelectionChange }: { focus?: Sele
   }, [focus]);
 
   const available = Boolean(student.membership) && (student.teacherTraffic || teacher.connections.length > 0);
-  if (!available) return <Inspector focus={focus} onSelectionChange={onSelectionChange} />;
+  if (!available) return <Inspector focus={focus} onSelectionChange={onSelectionChange} onPick={onPick} />;
   const teacherShown = showTeacher;
   return (
     <>
@@ -69,7 +69,7 @@ export function ClassAwareInspector({ focus, onSelectionChange }: { focus?: Sele
           <Inspector store={teacherCaptures} readOnly />
         </div>
       ) : (
-        <Inspector focus={focus} onSelectionChange={onSelectionChange} />
+        <Inspector focus={focus} onSelectionChange={onSelectionChange} onPick={onPick} />
       )}
     </>
   );

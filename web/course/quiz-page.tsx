@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { Suspense, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import lessonIndex from 'virtual:wirelab-lesson-index';
 import type { Lang } from '../kit/lang-context.ts';
 import { useLang, useStrings } from '../kit/lang-context.ts';
@@ -9,6 +9,7 @@ import { selectedMessageIn, type Selection } from '../inspector/exchange-section
 import { useCaptures, type CaptureSnapshot } from '../inspector/capture-store.ts';
 import { CELL_COMPONENTS } from './quiz-cells.ts';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
+import { useInspectorFocus } from '../lessons/inspector-focus.ts';
 import { markPassed, useProgress } from '../lessons/progress.ts';
 import type { HttpExchange } from '../../wire/types.ts';
 import { lessonInterviewQuestions, type LessonInterviewQuestion } from '../lessons/lesson-interview.ts';
@@ -67,14 +68,13 @@ export function QuizPage() {
   const lang = useLang();
   const t = useStrings(courseStrings);
   const app = useStrings(appStrings);
-  const [focus, setFocus] = useState<Selection | undefined>(undefined);
+  const { focus, inspect, readerPicked, showExchange } = useInspectorFocus();
   const [selection, setSelection] = useState<Selection | null>(null);
   const [lessonQuestions, setLessonQuestions] = useState<LessonQuestions[] | null>(null);
   // "Start over" remounts the cards, so each takes its (now empty) kept answer again
   const [round, setRound] = useState(0);
   const snapshot = useCaptures();
   const pointed = useMemo(() => resolveSelection(snapshot, selection), [snapshot, selection]);
-  const showExchange = useCallback((exchange: HttpExchange) => setFocus({ conn: exchange.conn, index: exchange.index }), []);
 
   useEffect(() => {
     document.title = `${t.quizTitle} — ${app.appName}`;
@@ -102,7 +102,7 @@ export function QuizPage() {
           <section key={`${level}-${round}`} className="quiz-level" aria-labelledby={`quiz-${level}`}>
             <h2 id={`quiz-${level}`}>{t.levels[level]}</h2>
             {QUIZ_QUESTIONS.filter((question) => question.level === level).map((question) => (
-              <QuestionCard key={question.id} question={question} text={text[question.id]} pointed={pointed} onExchange={showExchange} onInspect={setFocus} />
+              <QuestionCard key={question.id} question={question} text={text[question.id]} pointed={pointed} onExchange={showExchange} onInspect={inspect} />
             ))}
           </section>
         ))}
@@ -126,7 +126,7 @@ export function QuizPage() {
           ))}
         </section>
       </div>
-      <InspectorDock focus={focus} onSelectionChange={setSelection} />
+      <InspectorDock focus={focus} onSelectionChange={setSelection} onPick={readerPicked} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
 import { isAppTraffic } from '../../contracts/exercise-checks/app-traffic.ts';
 import { getCaptureStore, useCaptures, type CaptureStore } from './capture-store.ts';
@@ -34,6 +34,11 @@ export interface InspectorProps {
   store?: CaptureStore;
   /** told what the inspector shows whenever that changes (the quiz's "find it in the bytes") */
   onSelectionChange?(selection: Selection | null): void;
+  /**
+   * the reader chose what to see (a row, a step, the address's fragment): a `focus` the page would
+   * give for traffic sent before now must not take it away (web/lessons/use-lesson-page.ts)
+   */
+  onPick?(): void;
   /** someone else's captures (the teacher's, in class): no recording switch, no clearing */
   readOnly?: boolean;
   /**
@@ -44,7 +49,7 @@ export interface InspectorProps {
 }
 
 /** Everything that crossed the wire for this browser: timeline, decoded tree and bytes. */
-export function Inspector({ focus, store: givenStore, onSelectionChange, readOnly = false, sharedLink = false }: InspectorProps) {
+export function Inspector({ focus, store: givenStore, onSelectionChange, onPick, readOnly = false, sharedLink = false }: InspectorProps) {
   const t = useStrings(inspectorStrings);
   const tf = useStrings(captureFileStrings);
   // An opened capture file (opened-captures.ts) takes the live captures' place until "back to live";
@@ -57,11 +62,13 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   const snapshot = useCaptures(store);
   const [showApp, setShowApp] = useState(false);
   const [picked, setPicked] = useState<Selection | null>(null);
+  const pick = usePick(setPicked, onPick);
   const timelinePane = useRef<HTMLDivElement>(null);
 
-  // A new focus from outside (a cell ran) wins over an earlier click.
-  const focusKey = keyOf(focus ?? null);
-  useEffect(() => setPicked(null), [focusKey, opened]);
+  // A new focus from outside (a cell ran, a link was clicked) wins over an earlier pick, even one
+  // naming what an earlier focus did: the reader's second click on a cell's bytes after picking
+  // another row brings them back. A page keeps its focus in state, so only a new ask is a new object.
+  useEffect(() => setPicked(null), [focus, opened]);
 
   // a file's requests are all its own: none is the app's
   const { timeline, hiddenCount } = useMemo(() => shownTraffic(snapshot, showApp || opened !== null), [snapshot, showApp, opened]);
@@ -72,7 +79,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
   // a focus from outside names a live capture, never the file's
   const focused = opened ? undefined : focus;
   const selection: Selection | null = picked ?? focused ?? (newest ? { conn: newest.conn, index: newest.index } : null);
-  const replay = useReplay(timeline, selection, setPicked);
+  const replay = useReplay(timeline, selection, pick);
 
   const { view, selectedExchange, sections } = useSelectedDetail(snapshot, selection, t);
   const selectionKey = keyOf(selection);
@@ -119,7 +126,7 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
                   connections={shownTimeline}
                   selection={selection}
                   focusedAt={selectedExchange?.request.firstByteAt ?? null}
-                  onSelect={setPicked}
+                  onSelect={pick}
                   onExport={(connId) => exportPcapng(store, connId)}
                   t={t}
                 />
@@ -135,6 +142,19 @@ export function Inspector({ focus, store: givenStore, onSelectionChange, readOnl
         </>
       )}
     </section>
+  );
+}
+
+/** The reader's choice, shown and told to `onPick`; stable across renders (useReplay's effect depends on it). */
+function usePick(setPicked: (selection: Selection) => void, onPick: InspectorProps['onPick']) {
+  const told = useRef(onPick);
+  told.current = onPick;
+  return useCallback(
+    (selection: Selection) => {
+      setPicked(selection);
+      told.current?.();
+    },
+    [setPicked],
   );
 }
 

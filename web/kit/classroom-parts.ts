@@ -5,6 +5,8 @@ import type { Selection } from '../inspector/exchange-sections.ts';
 export interface DockInspectorProps {
   focus?: Selection;
   onSelectionChange?(selection: Selection | null): void;
+  /** the reader picked what to see in the inspector itself (web/lessons/inspector-focus.ts) */
+  onPick?(): void;
 }
 
 /**

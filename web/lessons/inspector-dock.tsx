@@ -1,11 +1,10 @@
 import { importAgain } from '../../shared/import-again.ts';
-import type { Selection } from '../inspector/exchange-sections.ts';
 import { lazy, Suspense, useEffect, useState, type CSSProperties } from 'react';
 import { useStrings } from '../kit/lang-context.ts';
 import { LoadingNote } from '../kit/loading-note.tsx';
 import { lessonStrings } from './strings.ts';
 import { INSPECTOR_ID } from '../kit/inspector-events.ts';
-import { useClassroomParts } from '../kit/classroom-parts.ts';
+import { useClassroomParts, type DockInspectorProps } from '../kit/classroom-parts.ts';
 import { useDockWidth } from './dock-width.ts';
 import { useDockOpen } from './use-dock-open.ts';
 
@@ -19,15 +18,7 @@ const DockResizer = lazy(() => importAgain(() => import('./dock-resizer.tsx')).t
  * `afterText`: the inspector may load now — a lesson's text is on screen and its first editor near
  * the viewport, if any, is up (web/kit/page-shown.ts); default: at once.
  */
-export function InspectorDock({
-  focus,
-  onSelectionChange,
-  afterText = true,
-}: {
-  focus?: Selection;
-  onSelectionChange?(selection: Selection | null): void;
-  afterText?: boolean;
-}) {
+export function InspectorDock({ focus, onSelectionChange, onPick, afterText = true }: DockInspectorProps & { afterText?: boolean }) {
   const t = useStrings(lessonStrings);
   // the classroom's inspector (the teacher's captures beside the student's), from the app shell
   const { DockInspector } = useClassroomParts();
@@ -67,7 +58,7 @@ export function InspectorDock({
       <div className="dock-body">
         {loadInspector ? (
           <Suspense fallback={<LoadingNote />}>
-            <DockInspector focus={focus} onSelectionChange={onSelectionChange} />
+            <DockInspector focus={focus} onSelectionChange={onSelectionChange} onPick={onPick} />
           </Suspense>
         ) : (
           <LoadingNote />

@@ -24,7 +24,8 @@ import type { LessonIndexEntry } from './lesson-types.ts';
 import type { RenderedLesson, TocEntry } from './render-lesson.ts';
 import { lessonStrings } from './strings.ts';
 import { useProjectorAttribute } from './projector/projector-attribute.ts';
-import { useCellOwners, useInspectorFocus, useLoadedLesson } from './use-lesson-page.ts';
+import { useCellOwners, useLoadedLesson } from './use-lesson-page.ts';
+import { useInspectorFocus } from './inspector-focus.ts';
 
 // The presenter's controls (toggle, key legend, keys) come after the text; its size comes at once.
 const PresenterControls = lazy(() => importAgain(() => import('./projector/projector-mode.tsx')).then((module) => ({ default: module.PresenterControls })));
@@ -35,7 +36,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
   const t = useStrings(lessonStrings);
   const app = useStrings(appStrings);
   const state = useLoadedLesson(entry, lang);
-  const { focus, inspect, showExchange } = useInspectorFocus();
+  const { focus, inspect, readerPicked, showExchange } = useInspectorFocus();
   // Checks count only what the student does from here on; kept across a language switch.
   const [openedAt] = useState(captureTimeNow);
 
@@ -106,7 +107,7 @@ export function LessonReader({ entry }: { entry: LessonIndexEntry }) {
           </p>
         )}
       </div>
-      <InspectorDock focus={focus} afterText={pageSettled} />
+      <InspectorDock focus={focus} onPick={readerPicked} afterText={pageSettled} />
       {pageSettled && (
         <Suspense fallback={null}>
           <PresenterControls />

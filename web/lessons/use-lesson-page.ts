@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HttpExchange } from '../../wire/types.ts';
-import type { Selection } from '../inspector/exchange-sections.ts';
-import { captureTimeNow } from '../kit/session.ts';
 import type { Lang } from '../kit/lang-context.ts';
 import { withOwner, type CellOwners } from './cell-traffic.ts';
 import { loadLesson, type LessonMore, type LoadedLesson } from './lesson-loader.ts';
@@ -100,28 +98,4 @@ export function useCellOwners(showExchange: (exchange: HttpExchange) => void) {
     [showExchange],
   );
   return [owners, onCellExchange] as const;
-}
-
-/**
- * What the inspector shows: what the reader asked for (`inspect`: a log row's link, a cell's
- * bytes), or a cell's exchange once its bytes are found (`showExchange`). An exchange whose request
- * was sent before the reader's last ask does not replace what they asked for. Its bytes can be
- * found after those of what they clicked: an SSE console's `user.created` row, clicked right after
- * the REST call that caused it, had the inspector jump from the event to that POST a moment
- * later (tests/e2e/realtime-consoles.test.ts and csp.test.ts, now and then under load).
- * captureTimeNow() answers a second early when the page's clock is not the server's: such an
- * exchange is then shown, as before.
- */
-export function useInspectorFocus() {
-  const [focus, setFocus] = useState<Selection | undefined>(undefined);
-  const askedAt = useRef(Number.NEGATIVE_INFINITY);
-  const inspect = useCallback((selection: Selection) => {
-    askedAt.current = captureTimeNow();
-    setFocus(selection);
-  }, []);
-  const showExchange = useCallback((exchange: HttpExchange) => {
-    if (exchange.request.firstByteAt < askedAt.current) return;
-    setFocus({ conn: exchange.conn, index: exchange.index });
-  }, []);
-  return { focus, inspect, showExchange };
 }
