@@ -36,7 +36,7 @@ export interface InspectorProps {
   onSelectionChange?(selection: Selection | null): void;
   /**
    * the reader chose what to see (a row, a step, the address's fragment): a `focus` the page would
-   * give for traffic sent before now must not take it away (web/lessons/use-lesson-page.ts)
+   * give for traffic sent before now must not take it away (web/lessons/inspector-focus.ts)
    */
   onPick?(): void;
   /** someone else's captures (the teacher's, in class): no recording switch, no clearing */

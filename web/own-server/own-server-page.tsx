@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { STARTERS_ZIP_PATH } from '../../contracts/own-server/check-result.ts';
-import type { Selection } from '../inspector/exchange-sections.ts';
 import { InspectorDock } from '../lessons/inspector-dock.tsx';
+import { useInspectorFocus } from '../lessons/inspector-focus.ts';
 import { useStrings } from '../kit/lang-context.ts';
 import { appStrings } from '../kit/strings.ts';
 import { CheckForm } from './check-form.tsx';
@@ -20,7 +20,7 @@ export function OwnServerPage() {
   const [choice, setChoice] = useState<Choice>(rememberedChoice);
   const checkRun = useCheckRun();
   // What a check's "open its bytes" asked the inspector to show (its connection to the student's server).
-  const [focus, setFocus] = useState<Selection | undefined>();
+  const { focus, inspect } = useInspectorFocus();
 
   useEffect(() => {
     document.title = `${t.title} — ${app.appName}`;
@@ -42,7 +42,7 @@ export function OwnServerPage() {
           <p>{t.allowed}</p>
         </aside>
         <CheckForm choice={choice} onChange={change} checkRun={checkRun} onRun={() => void checkRun.start(choice)} />
-        <RunResult checkRun={checkRun} headingLevel={2} onInspect={setFocus} />
+        <RunResult checkRun={checkRun} headingLevel={2} onInspect={inspect} />
         <Help choice={choice} />
       </div>
       <InspectorDock focus={focus} />
