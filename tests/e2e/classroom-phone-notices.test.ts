@@ -82,6 +82,12 @@ describe('notices on a phone', () => {
       .getByText(/^\d{3} /)
       .first()
       .waitFor(LIVE);
+    // its bytes found (the cell offers them), the inspector sheet opens and the cell moves above it
+    // (use-dock-open.ts) a frame later: that scroll is over before the teacher's section is followed below
+    await cell(page, 'create-user')
+      .getByRole('button', { name: /inspector/i })
+      .waitFor(LIVE);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 
     // the section the teacher leads to lands below the notices: on the phone, then on a desktop with all four pinned
     const sections = await page.evaluate(() => [...document.querySelectorAll('main h2[id]')].map((heading) => heading.id));

@@ -149,6 +149,50 @@ describe('a narrow window (800 px)', () => {
     ).toBe(true);
     await context.close();
   });
+
+  it('leaves the page where the reader went when a run’s bytes are found after they moved on', async () => {
+    const context = await lab.browser.newContext({ viewport: { width: 800, height: 900 } });
+    const page = await context.newPage();
+    // the capture channel's news held back until the reader has gone elsewhere (a busy server)
+    let holding = true;
+    const held: Array<string | Buffer> = [];
+    let toPage: ((message: string | Buffer) => void) | null = null;
+    await page.routeWebSocket(/\/_wirelab\/tap/, (socket) => {
+      const server = socket.connectToServer();
+      toPage = (message) => socket.send(message);
+      server.onMessage((message) => (holding ? held.push(message) : socket.send(message)));
+    });
+    await page.goto(`${lab.server.origin}/en/rest`);
+    const listUsers = cell(page, 'list-users');
+    await listUsers.locator('[data-testid="cell-run"]').click();
+    await listUsers.locator('[data-testid="response-status"]').waitFor(LIVE);
+    // a heading far below the cell (once the text's rest is in), where a link or the scroll bar takes the reader
+    const farHeading = await page.waitForFunction(
+      () => {
+        const cellBottom = document.getElementById('cell-list-users')!.getBoundingClientRect().bottom;
+        const heading = [...document.querySelectorAll<HTMLElement>('main h2[id]')].find(
+          (candidate) => candidate.getBoundingClientRect().top > cellBottom + 2000,
+        );
+        return heading?.id;
+      },
+      null,
+      LIVE,
+    );
+    const far = (await farHeading.jsonValue()) as string;
+    await page.evaluate((id) => document.getElementById(id)!.scrollIntoView(), far);
+    const topOf = (id: string) => page.evaluate((heading) => document.getElementById(heading)!.getBoundingClientRect().top, id);
+    expect(await topOf(far)).toBeLessThan(900);
+
+    holding = false;
+    for (const message of held.splice(0)) toPage!(message);
+    // the bytes are found: the inspector opens with them, and the page stays where the reader is
+    await expect.poll(() => attributeNow(page.locator('.inspector-dock'), 'class'), LIVE).toMatch(/is-open/);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const top = await topOf(far);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(900);
+    await context.close();
+  });
 });
 
 describe('the Run button', () => {

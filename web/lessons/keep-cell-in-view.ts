@@ -9,13 +9,26 @@ const GAP = 8;
  * header: when both do not fit, the Run bar stays in sight and the response starts below it.
  */
 export function keepCellAboveDock(cell: HTMLElement, dock: HTMLElement): void {
+  const box = cell.getBoundingClientRect();
+  const headerBottom = document.querySelector('.app-header')?.getBoundingClientRect().bottom ?? 0;
+  if (readerLeftCell(box.top, box.bottom, headerBottom, window.innerHeight)) return;
   const delta = scrollToKeepCell(
-    cell.getBoundingClientRect().bottom,
+    box.bottom,
     (cell.querySelector('[data-testid="cell-run"]') ?? cell).getBoundingClientRect().top,
-    document.querySelector('.app-header')?.getBoundingClientRect().bottom ?? 0,
+    headerBottom,
     dock.getBoundingClientRect().top,
   );
   if (delta !== 0) window.scrollBy({ top: delta });
+}
+
+/**
+ * Whether no part of the cell is on screen any more (viewport coordinates): the reader went on
+ * between the run and its bytes being found (a link, the scroll bar), and the page stays where
+ * they went. A student who ran a cell and followed a link at once was pulled back to the cell
+ * (tests/e2e/classroom-phone-notices.test.ts in CI: the teacher's section at −982 px).
+ */
+export function readerLeftCell(cellTop: number, cellBottom: number, headerBottom: number, viewportHeight: number): boolean {
+  return cellBottom <= headerBottom || cellTop >= viewportHeight;
 }
 
 /**
