@@ -24,8 +24,9 @@ export function keepCellAboveDock(cell: HTMLElement, dock: HTMLElement): void {
 /**
  * Whether no part of the cell is on screen any more (viewport coordinates): the reader went on
  * between the run and its bytes being found (a link, the scroll bar), and the page stays where
- * they went. A student who ran a cell and followed a link at once was pulled back to the cell
- * (tests/e2e/classroom-phone-notices.test.ts in CI: the teacher's section at −982 px).
+ * they went. A student who ran a cell and followed a link at once was pulled back to the cell:
+ * tests/e2e/everyday-friction.test.ts holds the bytes back to show it (5,558 px away without this);
+ * classroom-phone-notices.test.ts once found the teacher's section at −982 px, likely the same.
  */
 export function readerLeftCell(cellTop: number, cellBottom: number, headerBottom: number, viewportHeight: number): boolean {
   return cellBottom <= headerBottom || cellTop >= viewportHeight;
