@@ -14,6 +14,24 @@ const lab = useAppAndBrowser();
 // language switch leaves the page where the Russian keyboard test starts, so that one loads nothing.
 const restPage = describePageAt(lab);
 
+/** Holds the capture channel's messages to the page (set up before the page opens) until `release()` sends them on. */
+async function holdCaptureNews(page: Page): Promise<{ release(): void }> {
+  let holding = true;
+  const held: Array<string | Buffer> = [];
+  let toPage: ((message: string | Buffer) => void) | null = null;
+  await page.routeWebSocket(/\/_wirelab\/tap/, (socket) => {
+    const server = socket.connectToServer();
+    toPage = (message) => socket.send(message);
+    server.onMessage((message) => (holding ? held.push(message) : socket.send(message)));
+  });
+  return {
+    release() {
+      holding = false;
+      for (const message of held.splice(0)) toPage!(message);
+    },
+  };
+}
+
 async function focusFirstEditor(page: Page): Promise<void> {
   // Monaco loads once a cell nears the viewport: bring the first one into view
   await page.locator('.cell-slot [data-testid="cell"]').first().scrollIntoViewIfNeeded();
@@ -154,14 +172,7 @@ describe('a narrow window (800 px)', () => {
     const context = await lab.browser.newContext({ viewport: { width: 800, height: 900 } });
     const page = await context.newPage();
     // the capture channel's news held back until the reader has gone elsewhere (a busy server)
-    let holding = true;
-    const held: Array<string | Buffer> = [];
-    let toPage: ((message: string | Buffer) => void) | null = null;
-    await page.routeWebSocket(/\/_wirelab\/tap/, (socket) => {
-      const server = socket.connectToServer();
-      toPage = (message) => socket.send(message);
-      server.onMessage((message) => (holding ? held.push(message) : socket.send(message)));
-    });
+    const captureNews = await holdCaptureNews(page);
     await page.goto(`${lab.server.origin}/en/rest`);
     const listUsers = cell(page, 'list-users');
     await listUsers.locator('[data-testid="cell-run"]').click();
@@ -183,8 +194,7 @@ describe('a narrow window (800 px)', () => {
     const topOf = (id: string) => page.evaluate((heading) => document.getElementById(heading)!.getBoundingClientRect().top, id);
     expect(await topOf(far)).toBeLessThan(900);
 
-    holding = false;
-    for (const message of held.splice(0)) toPage!(message);
+    captureNews.release();
     // the bytes are found: the inspector opens with them, and the page stays where the reader is
     await expect.poll(() => attributeNow(page.locator('.inspector-dock'), 'class'), LIVE).toMatch(/is-open/);
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
@@ -200,14 +210,7 @@ describe('the Run button', () => {
     const page = await openPage(lab.browser);
     // the capture channel's news held back, as a busy server or a slow network delays it: the
     // cell waits up to 3 s for its exchange's bytes after the response has come
-    let holding = true;
-    const held: Array<string | Buffer> = [];
-    let toPage: ((message: string | Buffer) => void) | null = null;
-    await page.routeWebSocket(/\/_wirelab\/tap/, (socket) => {
-      const server = socket.connectToServer();
-      toPage = (message) => socket.send(message);
-      server.onMessage((message) => (holding ? held.push(message) : socket.send(message)));
-    });
+    const captureNews = await holdCaptureNews(page);
     const sent: string[] = [];
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/v1/users') sent.push(request.url());
@@ -222,8 +225,7 @@ describe('the Run button', () => {
     await run.click();
     await expect.poll(() => sent.length, LIVE).toBe(2);
 
-    holding = false;
-    for (const message of held.splice(0)) toPage!(message);
+    captureNews.release();
     // the second run's bytes are found and offered, as ever
     await expect.poll(() => listUsers.getByRole('button', { name: /inspector/i }).count(), LIVE).toBe(1);
     await releasePage(page);
