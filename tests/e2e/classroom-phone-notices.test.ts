@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { post } from '../integration/classroom-client.ts';
 import { joinOnThisPage } from './class-pages.ts';
 import { useAppAndBrowser } from './browser.ts';
-import { attributeNow, cell, LIVE } from './lesson-page.ts';
+import { attributeNow, cell, LIVE, twoFramesLater } from './lesson-page.ts';
 
 // Issue 53, items 3 and 6: notices that leave the lesson readable. On a 390×844 phone a student
 // gets the teacher's message, an assignment, a timer and a freeze: one line is pinned (at most
@@ -87,7 +87,7 @@ describe('notices on a phone', () => {
     await cell(page, 'create-user')
       .getByRole('button', { name: /inspector/i })
       .waitFor(LIVE);
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await twoFramesLater(page);
 
     // the section the teacher leads to lands below the notices: on the phone, then on a desktop with all four pinned
     const sections = await page.evaluate(() => [...document.querySelectorAll('main h2[id]')].map((heading) => heading.id));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { describePageAt, openPage, useAppAndBrowser, releasePage } from './browser.ts';
-import { attributeNow, cell, editorText, focusInEditor, LIVE, setEditorText, textNow, valueNow } from './lesson-page.ts';
+import { attributeNow, cell, editorText, focusInEditor, LIVE, setEditorText, textNow, twoFramesLater, valueNow } from './lesson-page.ts';
 import { readLessonFolders } from '../../web/lessons/lesson-files.ts';
 
 // The small things that make a page hard to use every day: a keyboard that cannot leave an
@@ -81,7 +81,7 @@ describe('switching the language', () => {
     await expect
       .poll(() => page.evaluate(() => location.hash !== '' && Math.abs(document.querySelector(location.hash)!.getBoundingClientRect().top) < 200), LIVE)
       .toBe(true);
-    await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+    await twoFramesLater(page);
     expect(new URL(page.url()).pathname).toBe('/ru/rest');
     const hash = new URL(page.url()).hash;
     expect(hash).not.toBe('#interview');
@@ -197,7 +197,7 @@ describe('a narrow window (800 px)', () => {
     captureNews.release();
     // the bytes are found: the inspector opens with them, and the page stays where the reader is
     await expect.poll(() => attributeNow(page.locator('.inspector-dock'), 'class'), LIVE).toMatch(/is-open/);
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await twoFramesLater(page);
     const top = await topOf(far);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(900);

@@ -114,6 +114,11 @@ export async function inspectorShowsNow(page: Page): Promise<string> {
   return (await attributeNow(selectedMessage(page), 'data-layer')) ?? `exchange: ${await textNow(selectedExchange(page))}`;
 }
 
+/** Resolves once the page has rendered two more frames: what a requestAnimationFrame callback (a scroll, a layout read) scheduled has run. */
+export async function twoFramesLater(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
 /** The first decoded node of a kind in the inspector's tree (optionally with this text). */
 export function inspectorNode(page: Page, kind: string, text?: string): Locator {
   const nodes = page.locator(`[data-testid="inspector"] [data-testid="insp-tree-node"][data-kind="${kind}"]`);
